@@ -1,0 +1,47 @@
+//! Raw bindings to seL4's user-space interface, libsel4, for one kernel configuration.
+//!
+//! The crate has two halves, both flat at the crate root with libsel4's C names:
+//!
+//! * generated: `bindings.rs` from the `sel4gen` generator, written for one kernel
+//!   configuration into the directory named by the environment variable
+//!   `SEL4_SYS_GENERATED_DIR` (types such as `seL4_Word`, `seL4_MessageInfo` and
+//!   `seL4_IPCBuffer`, constants, system-call numbers, object invocations);
+//! * hand-written: the system calls ([`syscalls`]), implemented with inline assembly per
+//!   architecture, and the IPC buffer pointer with its accessors ([`ipc_buffer`]).
+//!
+//! The configuration's options are visible to Rust code as `cfg`s named `sel4_cfg_<OPTION>`
+//! (for example `#[cfg(sel4_cfg_KERNEL_MCS)]` or `#[cfg(sel4_cfg_SEL4_ARCH = "aarch64")]`):
+//! the build script turns each line of the generated `cfg.rustflags` into a
+//! `cargo::rustc-cfg`/`cargo::rustc-check-cfg` directive for this crate, and passes the
+//! directory on to dependents' build scripts as `DEP_SEL4_GENERATED_DIR` (and the flags file as
+//! `DEP_SEL4_CFG_RUSTFLAGS`) so that they can do the same.
+//!
+//! Supported targets: `aarch64-unknown-none`, `armv7a-none-eabi`,
+//! `riscv64gc-unknown-none-elf`, `riscv32imac-unknown-none-elf`, `x86_64-unknown-none` (and
+//! other targets of the same architectures).
+//!
+//! Cargo feature `define-ipc-buffer`: define libsel4's `__sel4_ipc_buffer` in this crate
+//! instead of expecting a C runtime to define it (see [`ipc_buffer`]).
+//!
+//! When `sel4_cfg_LIB_SEL4_USE_THREAD_LOCALS` is on, the IPC buffer pointer is a
+//! `#[thread_local]` static, which needs the unstable `thread_local` feature: build with a
+//! nightly compiler or with `RUSTC_BOOTSTRAP=1`.
+
+#![no_std]
+#![cfg_attr(sel4_cfg_LIB_SEL4_USE_THREAD_LOCALS, feature(thread_local))]
+// libsel4's names, in generated and hand-written code alike.
+#![allow(non_camel_case_types, non_snake_case, non_upper_case_globals)]
+
+include!(concat!(env!("SEL4_SYS_GENERATED_DIR"), "/bindings.rs"));
+
+#[deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
+mod arch;
+
+#[deny(missing_docs, unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
+pub mod ipc_buffer;
+
+#[deny(missing_docs, unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
+pub mod syscalls;
+
+pub use ipc_buffer::*;
+pub use syscalls::*;

@@ -1,0 +1,131 @@
+"""Load the kernel and libsel4 configuration (`gen_config.json`) and check it is coherent."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from .archinfo import ARCHES, ArchInfo
+from .cond import Scope, Value
+from .errors import GenError
+
+_INT_RE = re.compile(r"^(0[xX][0-9a-fA-F]+|-?[0-9]+)$")
+
+
+@dataclass(frozen=True)
+class Config:
+    """One kernel configuration: option name (without ``CONFIG_``) to value.
+
+    Numbers arrive from CMake as strings; they are converted to ``int`` so that
+    tables can do arithmetic on them. ``raw`` keeps what the files said.
+    """
+
+    values: Mapping[str, Value]
+    raw: Mapping[str, object]
+    arch: ArchInfo
+
+    @property
+    def mcs(self) -> bool:
+        return self.values.get("KERNEL_MCS") is True
+
+    @property
+    def word_bits(self) -> int:
+        return self.arch.word_bits
+
+    def scope(self, symbols: Mapping[str, int] | None = None) -> Scope:
+        return Scope(self.values, dict(symbols or {}))
+
+
+def _read_json(path: Path) -> dict[str, object]:
+    try:
+        text = path.read_text()
+    except FileNotFoundError:
+        raise GenError("file not found; pass the configuration the kernel build wrote", path) from None
+    except OSError as exc:
+        raise GenError(f"cannot read: {exc.strerror}", path) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise GenError(f"not valid JSON: {exc.msg}", path, exc.lineno) from None
+    if not isinstance(data, dict):
+        raise GenError("expected a JSON object of option names to values", path, 1)
+    return data
+
+
+def _line_of(path: Path, key: str) -> int | None:
+    try:
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            if f'"{key}"' in line:
+                return number
+    except OSError:
+        pass
+    return None
+
+
+def _convert(value: object, path: Path, key: str) -> Value:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        return int(value, 0) if _INT_RE.match(value.strip()) else value
+    raise GenError(
+        f"option {key!r} has a {type(value).__name__} value; expected true/false or a string",
+        path,
+        _line_of(path, key),
+    )
+
+
+def load_config(kernel_json: Path, libsel4_json: Path | None) -> Config:
+    """Merge the kernel's and libsel4's `gen_config.json`; reject contradictions."""
+    values: dict[str, Value] = {}
+    raw: dict[str, object] = {}
+    origin: dict[str, Path] = {}
+    for path in [p for p in (kernel_json, libsel4_json) if p is not None]:
+        for key, value in _read_json(path).items():
+            converted = _convert(value, path, key)
+            if key in values and values[key] != converted:
+                raise GenError(
+                    f"option {key!r} is {value!r} here but {raw[key]!r} in {origin[key]}; "
+                    "both files must come from the same kernel build",
+                    path,
+                    _line_of(path, key),
+                )
+            values[key], raw[key], origin[key] = converted, value, path
+    arch = _check_arch(values, origin, kernel_json)
+    return Config(values=values, raw=raw, arch=arch)
+
+
+def _check_arch(values: Mapping[str, Value], origin: Mapping[str, Path], fallback: Path) -> ArchInfo:
+    def where(key: str) -> tuple[Path, int | None]:
+        path = origin.get(key, fallback)
+        return path, _line_of(path, key)
+
+    for key in ("SEL4_ARCH", "WORD_SIZE"):
+        if key not in values:
+            raise GenError(f"option {key!r} is missing; is this a kernel gen_config.json?", fallback)
+    sel4_arch = values["SEL4_ARCH"]
+    if sel4_arch not in ARCHES:
+        raise GenError(
+            f"SEL4_ARCH {sel4_arch!r} is not one this generator knows ({', '.join(sorted(ARCHES))})",
+            *where("SEL4_ARCH"),
+        )
+    arch = ARCHES[str(sel4_arch)]
+    if values["WORD_SIZE"] != arch.word_bits:
+        raise GenError(
+            f"WORD_SIZE is {values['WORD_SIZE']!r} but SEL4_ARCH {sel4_arch!r} has {arch.word_bits}-bit words",
+            *where("WORD_SIZE"),
+        )
+    if "ARCH" in values and values["ARCH"] != arch.family:
+        raise GenError(
+            f"ARCH is {values['ARCH']!r} but SEL4_ARCH {sel4_arch!r} belongs to {arch.family!r}",
+            *where("ARCH"),
+        )
+    for other in ARCHES.values():
+        flag = f"ARCH_{other.name.upper()}"
+        if values.get(flag) is True and flag not in arch.allowed_flags:
+            raise GenError(f"{flag} is on but SEL4_ARCH is {sel4_arch!r}", *where(flag))
+    return arch

@@ -1,0 +1,39 @@
+"""Read every input, build the models, render: the whole pipeline behind the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import pbf
+from .abi import load_abi
+from .bitfield import build
+from .config import load_config
+from .emit import Model, remove_outputs, render, write_outputs
+from .errors import GenError
+from .inputs import Inputs
+from .interfaces import load_interfaces
+from .syscalls import load_syscalls
+
+
+def build_model(inputs: Inputs) -> Model:
+    config = load_config(inputs.kernel_config, inputs.libsel4_config)
+    syscalls = load_syscalls(inputs.syscall_xml, config)
+    interfaces = load_interfaces(
+        [inputs.object_api, inputs.object_api_sel4_arch, inputs.object_api_arch], config
+    )
+    bitfields = build([pbf.parse_file(inputs.shared_types), pbf.parse_file(inputs.sel4_arch_types)])
+    # Header tables may refer to values other inputs define (fault tags, syscall numbers).
+    known = {f"{u.name}_{t.name}": t.value for u in bitfields.unions for t in u.tags}
+    known.update({s.c_name: s.number for s in syscalls})
+    abi = load_abi(config, known)
+    return Model(config, abi, syscalls, interfaces, bitfields)
+
+
+def generate(inputs: Inputs, out_dir: Path) -> list[Path]:
+    """Write the outputs for ``inputs`` into ``out_dir``; on bad input write nothing and clear old outputs."""
+    try:
+        files = render(build_model(inputs))
+    except GenError:
+        remove_outputs(out_dir)
+        raise
+    return write_outputs(out_dir, files)
