@@ -1,0 +1,364 @@
+"""Compile Rust crates for seL4's bare-metal targets, offline, from tests.
+
+Debian's Rust (``rustc-web``, ``cargo-web``, ``rust-web-src``) ships no prebuilt ``core`` for
+bare-metal targets, so ``core``/``alloc``/``compiler_builtins`` are built from its sources
+with cargo's ``-Zbuild-std`` (``RUSTC_BOOTSTRAP=1`` allows the unstable flags on a stable
+compiler), and crates.io is replaced by the crates vendored beside those sources, so nothing
+is downloaded.
+
+Typical use (no pytest here; the caller decides how to skip)::
+
+    toolchain, reason = rustbuild.find_toolchain()
+    if toolchain is None:
+        pytest.skip(reason)
+    result = rustbuild.check_crate(
+        toolchain, crate_dir, "aarch64", None,
+        env={"SEL4_SYS_GENERATED_DIR": str(gen_dir)},
+        rustflags=["-Dwarnings"],
+    )
+    assert result.returncode == 0, rustbuild.describe(result)
+
+``core`` is compiled once per target and kept in a shared cargo target directory
+(:func:`default_target_dir`); later compiles for that target take seconds. ``rustflags`` are
+applied to the crates being compiled (the workspace members) but not to ``core``, so changing
+them does not rebuild ``core``: they go through a ``RUSTC_WORKSPACE_WRAPPER`` script whose path
+encodes the flags, which also makes cargo recompile the crates when the flags change.
+Dependencies by path are not workspace members and do not get ``rustflags``; crates such as
+``sel4-sys`` take their configuration ``cfg``s from their build script instead.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import shlex
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "RUST_TARGETS",
+    "Toolchain",
+    "find_toolchain",
+    "check_crate",
+    "rust_target",
+    "default_target_dir",
+    "describe",
+    "INSTALL_HINT",
+]
+
+#: seL4 ``SEL4_ARCH`` name -> Rust target triple.
+RUST_TARGETS: dict[str, str] = {
+    "aarch64": "aarch64-unknown-none",
+    "aarch32": "armv7a-none-eabi",
+    "riscv64": "riscv64gc-unknown-none-elf",
+    "riscv32": "riscv32imac-unknown-none-elf",
+    "x86_64": "x86_64-unknown-none",
+}
+
+INSTALL_HINT = "install Debian's rustc-web cargo-web rust-web-src (apt-get install -y rustc-web cargo-web rust-web-src)"
+
+#: Where Debian installs rustc-web and cargo-web; tried before anything on PATH.
+_PREFERRED = (Path("/usr/bin/cargo"), Path("/usr/bin/rustc"))
+
+_BUILD_STD = (
+    "-Zbuild-std=core,alloc,compiler_builtins",
+    "-Zbuild-std-features=compiler-builtins-mem",
+)
+
+#: Variables of the caller's environment that would change what cargo builds or where.
+_SCRUBBED_ENV = (
+    "RUSTFLAGS",
+    "CARGO_ENCODED_RUSTFLAGS",
+    "RUSTDOCFLAGS",
+    "CARGO_ENCODED_RUSTDOCFLAGS",
+    "RUSTC_WRAPPER",
+    "RUSTC_WORKSPACE_WRAPPER",
+    "RUSTUP_TOOLCHAIN",
+    "CARGO_TARGET_DIR",
+    "CARGO_BUILD_TARGET",
+    "CARGO_BUILD_TARGET_DIR",
+    "CARGO_BUILD_RUSTFLAGS",
+    "CARGO_MANIFEST_DIR",
+    "CARGO",
+    "__CARGO_FIX_PLZ",
+)
+
+
+@dataclass(frozen=True)
+class Toolchain:
+    """A cargo and rustc pair whose rustc has the standard library's sources."""
+
+    cargo: Path
+    rustc: Path
+    #: ``rustc --print sysroot``.
+    sysroot: Path
+    #: ``<sysroot>/lib/rustlib/src/rust/library``.
+    library: Path
+    #: ``rustc -V``, e.g. ``rustc 1.96.0 (...)``.
+    version: str
+
+    @property
+    def vendor(self) -> Path:
+        """The crates vendored with the library sources, used in place of crates.io."""
+        return self.library / "vendor"
+
+
+def _run_quiet(args: Sequence[str | os.PathLike[str]]) -> str | None:
+    env = {k: v for k, v in os.environ.items() if k not in _SCRUBBED_ENV}
+    try:
+        done = subprocess.run(
+            [str(a) for a in args], capture_output=True, text=True, timeout=60, env=env, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def _probe(cargo: Path, rustc: Path) -> tuple[Toolchain | None, str]:
+    """The toolchain made of ``cargo`` and ``rustc``, or why they do not make one."""
+    for tool in (cargo, rustc):
+        if not (tool.is_file() and os.access(tool, os.X_OK)):
+            return None, f"{tool} not found"
+    version = _run_quiet([rustc, "-V"])
+    if version is None:
+        return None, f"{rustc} -V failed"
+    if _run_quiet([cargo, "-V"]) is None:
+        return None, f"{cargo} -V failed"
+    sysroot = _run_quiet([rustc, "--print", "sysroot"])
+    if not sysroot:
+        return None, f"{rustc} --print sysroot failed"
+    library = Path(sysroot) / "lib" / "rustlib" / "src" / "rust" / "library"
+    if not (library / "core" / "Cargo.toml").is_file():
+        return None, f"{rustc} ({version}) has no standard library sources at {library}"
+    if not (library / "vendor").is_dir():
+        return None, f"{rustc} ({version}) has no vendored crates at {library / 'vendor'}"
+    return Toolchain(cargo=cargo, rustc=rustc, sysroot=Path(sysroot), library=library, version=version), ""
+
+
+def _candidates() -> list[tuple[Path, Path]]:
+    pairs: list[tuple[Path, Path]] = []
+    cargo_env, rustc_env = os.environ.get("SEL4_RUSTBUILD_CARGO"), os.environ.get("SEL4_RUSTBUILD_RUSTC")
+    if cargo_env and rustc_env:
+        pairs.append((Path(cargo_env), Path(rustc_env)))
+    pairs.append(_PREFERRED)
+    cargo_path, rustc_path = shutil.which("cargo"), shutil.which("rustc")
+    if cargo_path and rustc_path:
+        pair = (Path(cargo_path), Path(rustc_path))
+        if pair not in pairs:
+            pairs.append(pair)
+    return pairs
+
+
+@functools.cache
+def find_toolchain() -> tuple[Toolchain | None, str]:
+    """Find a cargo+rustc pair able to build ``core`` for bare-metal targets.
+
+    Returns ``(toolchain, "")``, or ``(None, reason)`` where ``reason`` says what is missing
+    and how to install it (suitable for ``pytest.skip``). Tried in order: the pair named by
+    ``SEL4_RUSTBUILD_CARGO``/``SEL4_RUSTBUILD_RUSTC``, Debian's ``/usr/bin/cargo`` and
+    ``/usr/bin/rustc``, then ``cargo``/``rustc`` on ``PATH`` (rustup's proxies there usually
+    lack the library sources).
+    """
+    problems: list[str] = []
+    for cargo, rustc in _candidates():
+        toolchain, problem = _probe(cargo, rustc)
+        if toolchain is not None:
+            return toolchain, ""
+        problems.append(problem)
+    return None, (
+        "no Rust toolchain that can build core for bare-metal targets ("
+        + "; ".join(problems)
+        + f"): {INSTALL_HINT}"
+    )
+
+
+def rust_target(target: str) -> str:
+    """The Rust target triple for an seL4 architecture name; triples are returned unchanged."""
+    return RUST_TARGETS.get(target, target)
+
+
+def default_target_dir(target: str) -> Path:
+    """The cargo target directory shared by all compiles for ``target``.
+
+    ``$SEL4_RUSTBUILD_DIR/<triple>`` if that variable is set, otherwise
+    ``<temp dir>/sel4-rustbuild-<uid>/<triple>``; it outlives the test run so that ``core``
+    is compiled once per machine and target.
+    """
+    base = os.environ.get("SEL4_RUSTBUILD_DIR")
+    if base:
+        root = Path(base)
+    else:
+        uid = os.getuid() if hasattr(os, "getuid") else 0
+        root = Path(tempfile.gettempdir()) / f"sel4-rustbuild-{uid}"
+    return root / rust_target(target)
+
+
+def _write_if_changed(path: Path, text: str, mode: int | None = None) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists() or path.read_text() != text:
+        tmp = path.with_name(path.name + f".tmp{os.getpid()}")
+        tmp.write_text(text)
+        if mode is not None:
+            tmp.chmod(mode)
+        tmp.replace(path)
+
+
+def _cargo_home(toolchain: Toolchain, target_dir: Path) -> Path:
+    """A private CARGO_HOME whose config replaces crates.io with the vendored crates."""
+    home = target_dir / "rustbuild" / "cargo-home"
+    config = (
+        "# Written by tests/rustbuild.py: build offline from the crates vendored with rust-src.\n"
+        "[source.crates-io]\n"
+        'replace-with = "vendored-sources"\n'
+        "\n"
+        "[source.vendored-sources]\n"
+        f"directory = {_toml_string(str(toolchain.vendor))}\n"
+        "\n"
+        "[net]\n"
+        "offline = true\n"
+        "\n"
+        "[term]\n"
+        'color = "never"\n'
+    )
+    _write_if_changed(home / "config.toml", config)
+    return home
+
+
+def _toml_string(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _wrapper(target_dir: Path, rustflags: Sequence[str]) -> Path | None:
+    """A ``RUSTC_WORKSPACE_WRAPPER`` that appends ``rustflags`` to rustc's arguments.
+
+    Its path holds a hash of the flags: cargo fingerprints the wrapper's path, so a change of
+    flags recompiles the workspace members (and only them).
+    """
+    if not rustflags:
+        return None
+    flags = [str(f) for f in rustflags]
+    digest = hashlib.sha256("\0".join(flags).encode()).hexdigest()[:16]
+    path = target_dir / "rustbuild" / "wrappers" / digest / "rustc-wrapper"
+    script = (
+        "#!/bin/sh\n"
+        "# Written by tests/rustbuild.py: run rustc (\"$@\") with these extra flags.\n"
+        'exec "$@" ' + " ".join(shlex.quote(f) for f in flags) + "\n"
+    )
+    _write_if_changed(path, script, 0o755)
+    return path
+
+
+def check_crate(
+    toolchain: Toolchain,
+    manifest_dir: str | os.PathLike[str],
+    target: str,
+    target_dir: str | os.PathLike[str] | None,
+    env: Mapping[str, str] | None = None,
+    rustflags: Sequence[str] = (),
+    build: bool = False,
+    *,
+    features: Sequence[str] = (),
+    cargo_args: Sequence[str] = (),
+    timeout: float = 1800,
+) -> subprocess.CompletedProcess[str]:
+    """Run ``cargo check`` (or ``cargo build`` if ``build``) on one crate for a bare-metal target.
+
+    * ``manifest_dir``: the directory of the crate's ``Cargo.toml``.
+    * ``target``: an seL4 architecture name from :data:`RUST_TARGETS` or a Rust target triple.
+    * ``target_dir``: cargo's target directory; ``None`` for :func:`default_target_dir`. Use one
+      per target, shared by all compiles, so that ``core`` is built once.
+    * ``env``: extra environment variables (e.g. ``SEL4_SYS_GENERATED_DIR``), applied last.
+    * ``rustflags``: extra rustc arguments for the crates being compiled (workspace members),
+      e.g. ``["-Dwarnings"]`` or the lines of a ``cfg.rustflags`` file; not applied to ``core``
+      or to path dependencies.
+    * ``features``: cargo features to enable; ``cargo_args``: more arguments for cargo.
+
+    Runs offline (crates.io replaced by the vendored crates, ``CARGO_NET_OFFLINE``), with a
+    private ``CARGO_HOME`` under the target directory, and without writing ``Cargo.lock`` into
+    the crate: the lock file goes under the target directory too. Returns the finished process
+    with ``returncode``, ``stdout`` and ``stderr`` (text); use :func:`describe` for messages.
+    Never raises for a failed compile; raises ``subprocess.TimeoutExpired`` on timeout.
+    """
+    if not isinstance(toolchain, Toolchain):
+        raise TypeError(
+            f"check_crate needs a Toolchain, got {toolchain!r}; find_toolchain() returns (toolchain, reason)"
+        )
+    manifest = Path(manifest_dir).resolve() / "Cargo.toml"
+    if not manifest.is_file():
+        raise FileNotFoundError(f"no Cargo.toml in {manifest.parent}")
+    triple = rust_target(target)
+    tdir = (Path(target_dir) if target_dir is not None else default_target_dir(triple)).resolve()
+    tdir.mkdir(parents=True, exist_ok=True)
+
+    lock_key = hashlib.sha256(str(manifest).encode()).hexdigest()[:16]
+    lockfile = tdir / "rustbuild" / "locks" / lock_key / "Cargo.lock"
+    lockfile.parent.mkdir(parents=True, exist_ok=True)
+
+    run_env = {k: v for k, v in os.environ.items() if k not in _SCRUBBED_ENV}
+    run_env.update(
+        {
+            "RUSTC": str(toolchain.rustc),
+            "RUSTC_BOOTSTRAP": "1",
+            "CARGO_NET_OFFLINE": "true",
+            "CARGO_HOME": str(_cargo_home(toolchain, tdir)),
+            "CARGO_TERM_COLOR": "never",
+            "CARGO_INCREMENTAL": "0",
+            "PATH": os.pathsep.join([str(toolchain.rustc.parent), run_env.get("PATH", "")]),
+        }
+    )
+    wrapper = _wrapper(tdir, rustflags)
+    if wrapper is not None:
+        run_env["RUSTC_WORKSPACE_WRAPPER"] = str(wrapper)
+    if env:
+        run_env.update({k: str(v) for k, v in env.items()})
+
+    command = [
+        str(toolchain.cargo),
+        "build" if build else "check",
+        "--manifest-path",
+        str(manifest),
+        "--target",
+        triple,
+        *_BUILD_STD,
+        "-Zlockfile-path",
+        "--config",
+        f"resolver.lockfile-path={_toml_string(str(lockfile))}",
+        "--target-dir",
+        str(tdir),
+        "--message-format=short",
+    ]
+    if features:
+        command += ["--features", ",".join(features)]
+    command += [str(a) for a in cargo_args]
+    return subprocess.run(
+        command,
+        cwd=manifest.parent,
+        env=run_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def describe(result: subprocess.CompletedProcess[str], limit: int = 12000) -> str:
+    """A readable account of a cargo run for assertion messages: command, status, output."""
+    args = result.args if isinstance(result.args, (list, tuple)) else [str(result.args)]
+    text = "\n".join(
+        [
+            f"$ {shlex.join(str(a) for a in args)}",
+            f"exit status {result.returncode}",
+            "--- stdout ---",
+            (result.stdout or "").rstrip(),
+            "--- stderr ---",
+            (result.stderr or "").rstrip(),
+        ]
+    )
+    if len(text) > limit:
+        text = text[: limit // 3] + "\n[...]\n" + text[-(2 * limit) // 3 :]
+    return text
