@@ -25,14 +25,15 @@ from sel4gen import pbf
 from sel4gen.bitfield import Base, Bitfields, Block, Field, build
 from sel4gen.emit import render_bitfields
 
-KERNEL = Path(os.environ.get("SEL4_KERNEL_SOURCE", ROOT.parent / "sel4-workspace" / "kernel"))
+KERNEL = Path(os.environ.get("SEL4_KERNEL_SOURCE", ROOT / "build" / "deps" / "seL4"))
 BITFIELD_GEN = KERNEL / "libsel4" / "tools" / "bitfield_gen.py"
 SAMPLES = 20
 
 
 def _missing() -> str | None:
     if not BITFIELD_GEN.is_file():
-        return f"needs the kernel's {BITFIELD_GEN}: set SEL4_KERNEL_SOURCE to a seL4 kernel checkout"
+        return (f"needs the kernel's {BITFIELD_GEN}: run scripts/fetch-kernel "
+                "or set SEL4_KERNEL_SOURCE to a seL4 kernel checkout")
     try:
         import ply  # noqa: F401
     except ImportError:

@@ -28,14 +28,15 @@ from sel4gen.inputs import resolve
 from sel4gen.interfaces import Method
 from sel4gen.paramtypes import Kind, ParamType
 
-KERNEL = Path(os.environ.get("SEL4_KERNEL_SOURCE", ROOT.parent / "sel4-workspace" / "kernel"))
+KERNEL = Path(os.environ.get("SEL4_KERNEL_SOURCE", ROOT / "build" / "deps" / "seL4"))
 TOOLS = KERNEL / "libsel4" / "tools"
 ERROR = 3  # any non-zero label the kernel could reply with
 
 
 def _missing() -> str | None:
     if not (TOOLS / "syscall_stub_gen.py").is_file():
-        return f"needs the kernel's {TOOLS}/syscall_stub_gen.py: set SEL4_KERNEL_SOURCE to a seL4 kernel checkout"
+        return (f"needs the kernel's {TOOLS}/syscall_stub_gen.py: run scripts/fetch-kernel "
+                "or set SEL4_KERNEL_SOURCE to a seL4 kernel checkout")
     for module in ("ply", "lxml"):
         try:
             __import__(module)
