@@ -32,6 +32,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -101,6 +102,10 @@ class Toolchain:
     library: Path
     #: ``rustc -V``, e.g. ``rustc 1.96.0 (...)``.
     version: str
+    #: cargo's (major, minor) version.
+    cargo_version: tuple[int, int] = (0, 0)
+    #: ``clippy-driver`` of the same release as ``rustc``, if installed (Debian: rust-web-clippy).
+    clippy_driver: Path | None = None
 
     @property
     def vendor(self) -> Path:
@@ -111,9 +116,7 @@ class Toolchain:
 def _run_quiet(args: Sequence[str | os.PathLike[str]]) -> str | None:
     env = {k: v for k, v in os.environ.items() if k not in _SCRUBBED_ENV}
     try:
-        done = subprocess.run(
-            [str(a) for a in args], capture_output=True, text=True, timeout=60, env=env, check=False
-        )
+        done = subprocess.run([str(a) for a in args], capture_output=True, text=True, timeout=60, env=env, check=False)
     except (OSError, subprocess.SubprocessError):
         return None
     return done.stdout.strip() if done.returncode == 0 else None
@@ -127,7 +130,8 @@ def _probe(cargo: Path, rustc: Path) -> tuple[Toolchain | None, str]:
     version = _run_quiet([rustc, "-V"])
     if version is None:
         return None, f"{rustc} -V failed"
-    if _run_quiet([cargo, "-V"]) is None:
+    cargo_version = _run_quiet([cargo, "-V"])
+    if cargo_version is None:
         return None, f"{cargo} -V failed"
     sysroot = _run_quiet([rustc, "--print", "sysroot"])
     if not sysroot:
@@ -137,7 +141,34 @@ def _probe(cargo: Path, rustc: Path) -> tuple[Toolchain | None, str]:
         return None, f"{rustc} ({version}) has no standard library sources at {library}"
     if not (library / "vendor").is_dir():
         return None, f"{rustc} ({version}) has no vendored crates at {library / 'vendor'}"
-    return Toolchain(cargo=cargo, rustc=rustc, sysroot=Path(sysroot), library=library, version=version), ""
+    return (
+        Toolchain(
+            cargo=cargo,
+            rustc=rustc,
+            sysroot=Path(sysroot),
+            library=library,
+            version=version,
+            cargo_version=_release(cargo_version),
+            clippy_driver=_clippy_driver(rustc, version),
+        ),
+        "",
+    )
+
+
+def _release(version_line: str) -> tuple[int, int]:
+    """(major, minor) from ``cargo 1.96.0 (...)`` / ``rustc 1.96.0 (...)``."""
+    m = re.search(r"\b(\d+)\.(\d+)\.\d+", version_line)
+    return (int(m.group(1)), int(m.group(2))) if m else (0, 0)
+
+
+def _clippy_driver(rustc: Path, rustc_version: str) -> Path | None:
+    """The clippy-driver beside ``rustc`` if it belongs to the same release (clippy 0.1.N)."""
+    driver = rustc.with_name("clippy-driver")
+    if not (driver.is_file() and os.access(driver, os.X_OK)):
+        return None
+    clippy_version = _run_quiet([driver, "-V"]) or ""
+    m = re.search(r"clippy 0\.1\.(\d+)", clippy_version)
+    return driver if m and int(m.group(1)) == _release(rustc_version)[1] else None
 
 
 def _candidates() -> list[tuple[Path, Path]]:
@@ -170,11 +201,7 @@ def find_toolchain() -> tuple[Toolchain | None, str]:
         if toolchain is not None:
             return toolchain, ""
         problems.append(problem)
-    return None, (
-        "no Rust toolchain that can build core for bare-metal targets ("
-        + "; ".join(problems)
-        + f"): {INSTALL_HINT}"
-    )
+    return None, ("no Rust toolchain that can build core for bare-metal targets (" + "; ".join(problems) + f"): {INSTALL_HINT}")
 
 
 def rust_target(target: str) -> str:
@@ -233,21 +260,27 @@ def _toml_string(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _wrapper(target_dir: Path, rustflags: Sequence[str]) -> Path | None:
+def _wrapper(target_dir: Path, rustflags: Sequence[str], driver: Path | None) -> Path | None:
     """A ``RUSTC_WORKSPACE_WRAPPER`` that appends ``rustflags`` to rustc's arguments.
 
-    Its path holds a hash of the flags: cargo fingerprints the wrapper's path, so a change of
-    flags recompiles the workspace members (and only them).
+    With ``driver`` (clippy-driver), the workspace members are compiled by it instead, so that
+    clippy's lints run too (clippy-driver takes rustc's path as its first argument, as cargo
+    passes it to a wrapper). Its path holds a hash of the flags and driver: cargo fingerprints
+    the wrapper's path, so a change recompiles the workspace members (and only them).
     """
-    if not rustflags:
+    if not rustflags and driver is None:
         return None
     flags = [str(f) for f in rustflags]
-    digest = hashlib.sha256("\0".join(flags).encode()).hexdigest()[:16]
+    digest = hashlib.sha256("\0".join([str(driver or ""), *flags]).encode()).hexdigest()[:16]
     path = target_dir / "rustbuild" / "wrappers" / digest / "rustc-wrapper"
+    run = f"exec {shlex.quote(str(driver))} " if driver is not None else "exec "
     script = (
         "#!/bin/sh\n"
-        "# Written by tests/rustbuild.py: run rustc (\"$@\") with these extra flags.\n"
-        'exec "$@" ' + " ".join(shlex.quote(f) for f in flags) + "\n"
+        '# Written by tests/rustbuild.py: run rustc ("$@") with these extra flags.\n'
+        + run
+        + '"$@" '
+        + " ".join(shlex.quote(f) for f in flags)
+        + "\n"
     )
     _write_if_changed(path, script, 0o755)
     return path
@@ -264,6 +297,7 @@ def check_crate(
     *,
     features: Sequence[str] = (),
     cargo_args: Sequence[str] = (),
+    clippy: bool = False,
     timeout: float = 1800,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``cargo check`` (or ``cargo build`` if ``build``) on one crate for a bare-metal target.
@@ -277,6 +311,9 @@ def check_crate(
       e.g. ``["-Dwarnings"]`` or the lines of a ``cfg.rustflags`` file; not applied to ``core``
       or to path dependencies.
     * ``features``: cargo features to enable; ``cargo_args``: more arguments for cargo.
+    * ``clippy``: compile the workspace members with ``toolchain.clippy_driver`` so that
+      clippy's lints run as well (with ``-Dwarnings`` in ``rustflags`` they fail the build).
+      Unlike ``cargo clippy`` this works in ``build`` mode, sharing ``core`` with plain builds.
 
     Runs offline (crates.io replaced by the vendored crates, ``CARGO_NET_OFFLINE``), with a
     private ``CARGO_HOME`` under the target directory, and without writing ``Cargo.lock`` into
@@ -285,9 +322,7 @@ def check_crate(
     Never raises for a failed compile; raises ``subprocess.TimeoutExpired`` on timeout.
     """
     if not isinstance(toolchain, Toolchain):
-        raise TypeError(
-            f"check_crate needs a Toolchain, got {toolchain!r}; find_toolchain() returns (toolchain, reason)"
-        )
+        raise TypeError(f"check_crate needs a Toolchain, got {toolchain!r}; find_toolchain() returns (toolchain, reason)")
     manifest = Path(manifest_dir).resolve() / "Cargo.toml"
     if not manifest.is_file():
         raise FileNotFoundError(f"no Cargo.toml in {manifest.parent}")
@@ -311,7 +346,9 @@ def check_crate(
             "PATH": os.pathsep.join([str(toolchain.rustc.parent), run_env.get("PATH", "")]),
         }
     )
-    wrapper = _wrapper(tdir, rustflags)
+    if clippy and toolchain.clippy_driver is None:
+        raise RuntimeError(f"no clippy-driver for {toolchain.version} beside {toolchain.rustc}: install Debian's rust-web-clippy")
+    wrapper = _wrapper(tdir, rustflags, toolchain.clippy_driver if clippy else None)
     if wrapper is not None:
         run_env["RUSTC_WORKSPACE_WRAPPER"] = str(wrapper)
     if env:
@@ -325,7 +362,8 @@ def check_crate(
         "--target",
         triple,
         *_BUILD_STD,
-        "-Zlockfile-path",
+        # resolver.lockfile-path is stable from cargo 1.97 on, and unstable before.
+        *(["-Zlockfile-path"] if toolchain.cargo_version < (1, 97) else []),
         "--config",
         f"resolver.lockfile-path={_toml_string(str(lockfile))}",
         "--target-dir",

@@ -6,7 +6,8 @@ For each of the configurations in ../shared/sel4-interfaces:
 - each value equals the oracle, checked by the compiler: a crate of `const` assertions over the
   generated names is compiled for the configuration's bare-metal target (so `sizeof` and
   `offsetof` are the target's, pointers and all);
-- `sel4-sys` with the generated code compiles for that target with no warnings (`-D warnings`).
+- `sel4-sys` with the generated code compiles for that target with no warnings (`-D warnings`),
+  with clippy's lints too when Debian's clippy is installed.
 """
 
 from __future__ import annotations
@@ -75,7 +76,8 @@ def test_values_equal_the_oracle_when_compiled(config_name: str, generated: Path
         pytest.skip(f"no built-in Rust target for SEL4_ARCH {arch}")
     env = {"SEL4_SYS_GENERATED_DIR": str(generated)}
 
-    sys_check = rustbuild.check_crate(TOOLCHAIN, SYS_CRATE, arch, None, env=env, rustflags=["-Dwarnings"])
+    clippy = TOOLCHAIN.clippy_driver is not None
+    sys_check = rustbuild.check_crate(TOOLCHAIN, SYS_CRATE, arch, None, env=env, rustflags=["-Dwarnings"], clippy=clippy)
     assert sys_check.returncode == 0, rustbuild.describe(sys_check)
     assert "warning" not in sys_check.stderr.replace("warning: unused manifest key", ""), sys_check.stderr
 

@@ -18,7 +18,8 @@ use std::path::{Path, PathBuf};
 use std::process;
 
 const DIR_VAR: &str = "SEL4_SYS_GENERATED_DIR";
-const HINT: &str = "run the sel4gen generator and set SEL4_SYS_GENERATED_DIR to its output directory";
+const HINT: &str =
+    "run the sel4gen generator and set SEL4_SYS_GENERATED_DIR to its output directory";
 
 /// Configuration options that the hand-written part of this crate tests with `#[cfg]`.
 ///

@@ -13,7 +13,8 @@ class FieldCode:
     word: int
     get: str  # Rust expression over `w` (the word) giving the value
     set: str  # Rust expression over `w` and `v` giving the new word
-    fits: str  # Rust expression over `v`: true when the value is representable
+    fits: str | None  # Rust expression over `v`: true when the value is representable; None: always
+    full: bool = False  # the field is the whole word: `set` does not read `w`
 
 
 def field_code(f: Field, base: Base) -> FieldCode:
@@ -21,6 +22,9 @@ def field_code(f: Field, base: Base) -> FieldCode:
     shift = f.shift(base.bits)
     in_word = ((1 << f.size) - 1) << shift
     clear = f"w & !{in_word:#x}"
+    if f.size == base.bits and (not f.high or base.canonical_bits == base.bits):
+        # A whole word: no masks or shifts, which would only be no-ops (and lint noise).
+        return FieldCode(f.name, f.word(base.bits), "w", "v", None, full=True)
     if not f.high:
         value_mask = (1 << f.size) - 1
         get = f"(w >> {shift}) & {value_mask:#x}" if shift else f"w & {value_mask:#x}"

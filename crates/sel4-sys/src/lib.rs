@@ -37,10 +37,18 @@ include!(concat!(env!("SEL4_SYS_GENERATED_DIR"), "/bindings.rs"));
 #[deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 mod arch;
 
-#[deny(missing_docs, unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
+#[deny(
+    missing_docs,
+    unsafe_op_in_unsafe_fn,
+    clippy::undocumented_unsafe_blocks
+)]
 pub mod ipc_buffer;
 
-#[deny(missing_docs, unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
+#[deny(
+    missing_docs,
+    unsafe_op_in_unsafe_fn,
+    clippy::undocumented_unsafe_blocks
+)]
 pub mod syscalls;
 
 pub use ipc_buffer::*;

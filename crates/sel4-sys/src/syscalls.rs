@@ -25,10 +25,10 @@
 //! program through what the function itself does:
 //!
 //! * it reads or writes through the IPC buffer pointer `__sel4_ipc_buffer` (all plain,
-//!   non-`WithMRs` send and receive forms, [`seL4_DebugNameThread`], `seL4_VMEnter`), whose
+//!   non-`WithMRs` send and receive forms, `seL4_DebugNameThread`, `seL4_VMEnter`), whose
 //!   validity the caller must guarantee as described in [`crate::ipc_buffer`];
 //! * or it makes the kernel run code or change machine state that compiled code relies on
-//!   ([`seL4_DebugRun`], [`seL4_SetTLSBase`], `seL4_X86DangerousWRMSR`).
+//!   (`seL4_DebugRun`, `seL4_SetTLSBase`, `seL4_X86DangerousWRMSR`).
 //!
 //! Everything else is safe: the `WithMRs` forms, [`seL4_Signal`], [`seL4_Yield`] and the other
 //! debug and benchmark calls pass only values in registers. What an invocation does to the
@@ -134,7 +134,12 @@ pub unsafe fn seL4_Send(dest: seL4_CPtr, msgInfo: seL4_MessageInfo_t) {
     // SAFETY: the caller guarantees the IPC buffer pointer is valid; a send writes no memory.
     unsafe {
         let mrs = mrs_from_ipc_buffer();
-        arch::sys_send(crate::seL4_SysSend, dest as seL4_Word, msgInfo.words[0], mrs);
+        arch::sys_send(
+            crate::seL4_SysSend,
+            dest as seL4_Word,
+            msgInfo.words[0],
+            mrs,
+        );
     }
 }
 
@@ -169,7 +174,12 @@ pub unsafe fn seL4_NBSend(dest: seL4_CPtr, msgInfo: seL4_MessageInfo_t) {
     // SAFETY: the caller guarantees the IPC buffer pointer is valid; a send writes no memory.
     unsafe {
         let mrs = mrs_from_ipc_buffer();
-        arch::sys_send(crate::seL4_SysNBSend, dest as seL4_Word, msgInfo.words[0], mrs);
+        arch::sys_send(
+            crate::seL4_SysNBSend,
+            dest as seL4_Word,
+            msgInfo.words[0],
+            mrs,
+        );
     }
 }
 
@@ -370,8 +380,7 @@ pub unsafe fn seL4_NBRecv(
 ) -> seL4_MessageInfo_t {
     // SAFETY: the caller guarantees the IPC buffer pointer is valid.
     unsafe {
-        let received =
-            arch::sys_recv(crate::seL4_SysNBRecv, src as seL4_Word, reply_word(reply));
+        let received = arch::sys_recv(crate::seL4_SysNBRecv, src as seL4_Word, reply_word(reply));
         mrs_to_ipc_buffer(received.mrs);
         finish(received, sender)
     }
@@ -453,8 +462,8 @@ pub unsafe fn seL4_NBWait(src: seL4_CPtr, sender: Option<&mut seL4_Word>) -> seL
     }
 }
 
-/// Polls the notification or endpoint `src` without blocking (`seL4_Poll`): [`seL4_NBWait`] on
-/// MCS kernels, [`seL4_NBRecv`] otherwise.
+/// Polls the notification or endpoint `src` without blocking (`seL4_Poll`): `seL4_NBWait` on
+/// MCS kernels, `seL4_NBRecv` otherwise.
 ///
 /// # Safety
 ///
@@ -606,9 +615,8 @@ pub fn seL4_ReplyRecvWithMRs(
     let args = [mr0, mr1, mr2, mr3];
     let mrs = mrs_from_args(msgInfo.get_length(), &args);
     // SAFETY: arguments and results travel in registers only.
-    let received = unsafe {
-        arch::sys_send_recv(crate::seL4_SysReplyRecv, src as seL4_Word, word, mrs, 0)
-    };
+    let received =
+        unsafe { arch::sys_send_recv(crate::seL4_SysReplyRecv, src as seL4_Word, word, mrs, 0) };
     mrs_to_args(received.mrs, args);
     finish(received, sender)
 }
@@ -864,7 +872,13 @@ pub fn seL4_DebugSnapshot() {
 pub fn seL4_DebugCapIdentify(cap: seL4_CPtr) -> crate::seL4_Uint32 {
     // SAFETY: the answer comes back in a register.
     let received = unsafe {
-        arch::sys_send_recv(crate::seL4_SysDebugCapIdentify, cap as seL4_Word, 0, [0; 4], 0)
+        arch::sys_send_recv(
+            crate::seL4_SysDebugCapIdentify,
+            cap as seL4_Word,
+            0,
+            [0; 4],
+            0,
+        )
     };
     received.badge as crate::seL4_Uint32
 }
@@ -897,7 +911,13 @@ pub unsafe fn seL4_DebugNameThread(tcb: seL4_CPtr, name: impl AsRef<[u8]>) {
         let dst = msg.cast::<u8>();
         core::ptr::copy_nonoverlapping(name.as_ptr(), dst, len);
         dst.add(len).write(0);
-        arch::sys_send_recv(crate::seL4_SysDebugNameThread, tcb as seL4_Word, 0, [0; 4], 0);
+        arch::sys_send_recv(
+            crate::seL4_SysDebugNameThread,
+            tcb as seL4_Word,
+            0,
+            [0; 4],
+            0,
+        );
     }
 }
 
@@ -908,7 +928,13 @@ pub unsafe fn seL4_DebugNameThread(tcb: seL4_CPtr, name: impl AsRef<[u8]>) {
 pub fn seL4_DebugGetThreadAffinity(tcb: seL4_CPtr) -> seL4_Word {
     // SAFETY: the answer comes back in a register.
     let received = unsafe {
-        arch::sys_send_recv(crate::seL4_SysDebugGetThreadAffinity, tcb as seL4_Word, 0, [0; 4], 0)
+        arch::sys_send_recv(
+            crate::seL4_SysDebugGetThreadAffinity,
+            tcb as seL4_Word,
+            0,
+            [0; 4],
+            0,
+        )
     };
     received.badge
 }
@@ -986,7 +1012,13 @@ pub fn seL4_BenchmarkFinalizeLog() -> seL4_Word {
 pub fn seL4_BenchmarkSetLogBuffer(frame_cptr: seL4_Word) -> crate::seL4_Error {
     // SAFETY: the answer comes back in a register.
     let received = unsafe {
-        arch::sys_send_recv(crate::seL4_SysBenchmarkSetLogBuffer, frame_cptr, 0, [0; 4], 0)
+        arch::sys_send_recv(
+            crate::seL4_SysBenchmarkSetLogBuffer,
+            frame_cptr,
+            0,
+            [0; 4],
+            0,
+        )
     };
     received.badge as crate::seL4_Error
 }
@@ -1137,8 +1169,7 @@ pub unsafe fn seL4_X86DangerousWRMSR(msr: crate::seL4_Uint32, value: crate::seL4
 #[inline]
 pub fn seL4_X86DangerousRDMSR(msr: crate::seL4_Uint32) -> crate::seL4_Uint64 {
     // SAFETY: the answer comes back in a register.
-    let received =
-        unsafe { arch::sys_recv(crate::seL4_SysX86DangerousRDMSR, msr as seL4_Word, 0) };
+    let received = unsafe { arch::sys_recv(crate::seL4_SysX86DangerousRDMSR, msr as seL4_Word, 0) };
     received.mrs[0] as crate::seL4_Uint64
 }
 

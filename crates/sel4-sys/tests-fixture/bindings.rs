@@ -137,6 +137,7 @@ pub type seL4_MessageInfo_t = seL4_MessageInfo;
 
 impl seL4_MessageInfo {
     /// Packs the four fields.
+    #[inline]
     pub const fn new(
         label: seL4_Word,
         capsUnwrapped: seL4_Word,
@@ -151,22 +152,27 @@ impl seL4_MessageInfo {
         }
     }
     /// The label.
+    #[inline]
     pub const fn get_label(&self) -> seL4_Word {
         self.words[0] >> 12
     }
     /// The number of message registers.
+    #[inline]
     pub const fn get_length(&self) -> seL4_Word {
         self.words[0] & 0x7f
     }
     /// Sets the number of message registers.
+    #[inline]
     pub fn set_length(&mut self, v: seL4_Word) {
         self.words[0] = (self.words[0] & !0x7f) | (v & 0x7f);
     }
     /// The number of extra capabilities.
+    #[inline]
     pub const fn get_extraCaps(&self) -> seL4_Word {
         (self.words[0] >> 7) & 0x3
     }
     /// The mask of unwrapped capabilities.
+    #[inline]
     pub const fn get_capsUnwrapped(&self) -> seL4_Word {
         (self.words[0] >> 9) & 0x7
     }

@@ -14,7 +14,10 @@
 //! LLVM reserves `r6` (its base pointer), so Rust cannot name it as an asm operand. Where the
 //! reply capability must travel in `r6`, the asm saves `r6` in `r10` (a register that no
 //! system call reads or writes, so the kernel restores it unchanged), loads the reply capability,
-//! traps, and restores `r6`; `r10` is declared clobbered.
+//! traps, and restores `r6`; `r10` is declared clobbered. The register allocator may still pick
+//! `r6` itself for the `{reply}` operand (only naming it is forbidden); the sequence is correct
+//! then too: `r10` saves the reply capability, `mov r6, r6` does nothing, and `r6` ends holding
+//! the input value, as an input register must.
 //!
 //! Registers that libsel4 declares read-write (`"+r"`) are treated as clobbered even by calls
 //! that return nothing in them. No asm block has `nomem`: the kernel reads and writes the IPC

@@ -10,9 +10,10 @@ fn info(word: seL4_Word) -> seL4_MessageInfo_t {
     seL4_MessageInfo { words: [word] }
 }
 
-/// `seL4_CallWithMRs`: the message registers go in and come back in registers.
+/// `seL4_CallWithMRs`: the message registers go in and come back in registers. (`dest` comes
+/// second so that it has to be moved to the capability register.)
 #[no_mangle]
-pub extern "C" fn smoke_call_with_mrs(dest: seL4_CPtr, mrs: &mut [seL4_Word; 4]) -> seL4_Word {
+pub extern "C" fn smoke_call_with_mrs(mrs: &mut [seL4_Word; 4], dest: seL4_CPtr) -> seL4_Word {
     let [mr0, mr1, mr2, mr3] = mrs;
     seL4_CallWithMRs(dest, seL4_MessageInfo::new(7, 0, 0, 4), mr0, mr1, mr2, mr3).words[0]
 }
@@ -33,7 +34,10 @@ pub extern "C" fn smoke_send_with_mrs(dest: seL4_CPtr, mrs: &mut [seL4_Word; 4])
 ///
 /// Needs a valid IPC buffer.
 #[no_mangle]
-pub unsafe extern "C" fn smoke_ipc_buffer(dest: seL4_CPtr, buffer: *mut seL4_IPCBuffer) -> seL4_Word {
+pub unsafe extern "C" fn smoke_ipc_buffer(
+    dest: seL4_CPtr,
+    buffer: *mut seL4_IPCBuffer,
+) -> seL4_Word {
     let mut badge: seL4_Word = 0;
     let mut acc: seL4_Word = 0;
     unsafe {
