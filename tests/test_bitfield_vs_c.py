@@ -14,38 +14,22 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, config_dir
+from conftest import config_dir
+from kerneltools import TOOLS, missing, run_ok
 from sel4gen import pbf
 from sel4gen.bitfield import Base, Bitfields, Block, Field, build
 from sel4gen.emit import render_bitfields
 
-KERNEL = Path(os.environ.get("SEL4_KERNEL_SOURCE", ROOT / "build" / "deps" / "seL4"))
-BITFIELD_GEN = KERNEL / "libsel4" / "tools" / "bitfield_gen.py"
+BITFIELD_GEN = TOOLS / "bitfield_gen.py"
 SAMPLES = 20
+WHY_NOT = missing("bitfield_gen.py", ("ply",))
 
 
-def _missing() -> str | None:
-    if not BITFIELD_GEN.is_file():
-        return (f"needs the kernel's {BITFIELD_GEN}: run scripts/fetch-kernel "
-                "or set SEL4_KERNEL_SOURCE to a seL4 kernel checkout")
-    try:
-        import ply  # noqa: F401
-    except ImportError:
-        return "needs the Python package ply (pip install ply) to run the kernel's bitfield_gen.py"
-    if shutil.which("cc") is None:
-        return "needs a host C compiler (cc)"
-    if shutil.which("rustc") is None:
-        return "needs a host rustc"
-    return None
-
-
-pytestmark = pytest.mark.skipif(_missing() is not None, reason=_missing() or "")
+pytestmark = pytest.mark.skipif(WHY_NOT is not None, reason=WHY_NOT or "")
 
 
 def _sample(field: Field, base: Base, rng: random.Random) -> int:
@@ -136,12 +120,6 @@ def _rust_program(cases: list, union_of: dict[str, str]) -> str:  # type: ignore
     return "\n".join(out)
 
 
-def _run(cmd: list[str], **kw: object) -> str:
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, **kw)  # type: ignore[call-overload]
-    assert proc.returncode == 0, f"{' '.join(cmd)} failed:\n{proc.stdout}\n{proc.stderr}"
-    return proc.stdout
-
-
 def _compare(specs: list[Path], tmp_path: Path, seed: int) -> None:
     bitfields = build([pbf.parse_file(p) for p in specs])
     union_of = {f"{u.name}_{t.name}": u.name for u in bitfields.unions for t in u.tags}
@@ -150,22 +128,22 @@ def _compare(specs: list[Path], tmp_path: Path, seed: int) -> None:
     headers = []
     for n, spec in enumerate(specs):
         out = tmp_path / f"gen{n}.h"
-        _run([sys.executable, str(BITFIELD_GEN), "--environment", "libsel4", str(spec), str(out)],
+        run_ok([sys.executable, str(BITFIELD_GEN), "--environment", "libsel4", str(spec), str(out)],
              cwd=BITFIELD_GEN.parent)
         headers.append("\n".join(line for line in out.read_text().splitlines() if not line.startswith("#include")))
     c_src = tmp_path / "check.c"
     c_src.write_text(_c_program("\n".join(headers), cases, union_of))
-    _run(["cc", "-O1", "-w", "-o", str(tmp_path / "check_c"), str(c_src)])
-    c_out = _run([str(tmp_path / "check_c")])
+    run_ok(["cc", "-O1", "-w", "-o", str(tmp_path / "check_c"), str(c_src)])
+    c_out = run_ok([str(tmp_path / "check_c")])
 
     gen = tmp_path / "gen"
     gen.mkdir()
     (gen / "bitfields.rs").write_text(render_bitfields(bitfields))
     rs_src = tmp_path / "check.rs"
     rs_src.write_text(_rust_program(cases, union_of))
-    _run(["rustc", "--edition", "2021", "-O", "-o", str(tmp_path / "check_rs"), str(rs_src)],
+    run_ok(["rustc", "--edition", "2021", "-O", "-o", str(tmp_path / "check_rs"), str(rs_src)],
          env={**os.environ, "GEN": str(gen)})
-    rs_out = _run([str(tmp_path / "check_rs")])
+    rs_out = run_ok([str(tmp_path / "check_rs")])
 
     assert c_out.count("\n") > 100
     for c_line, rs_line in zip(c_out.splitlines(), rs_out.splitlines(), strict=True):

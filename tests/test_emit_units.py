@@ -101,3 +101,11 @@ def test_expressions(expr: str, expected: object) -> None:
 def test_expression_errors(expr: str, message: str) -> None:
     with pytest.raises(ExprError, match=message):
         evaluate(expr, Scope({"P": "qemu"}))
+
+
+def test_options_of_other_architectures_are_declared_but_never_set() -> None:
+    cfg = Config(values={"PRINTING": True}, raw={"PRINTING": True}, arch=ARCHES["aarch64"])
+    flags = cfg_flags(cfg, frozenset({"PRINTING", "KERNEL_X86_DANGEROUS_MSR"}))
+    assert flags[-1] == "--check-cfg=cfg(sel4_cfg_KERNEL_X86_DANGEROUS_MSR)"
+    assert not any(f.startswith("--cfg=sel4_cfg_KERNEL_X86") for f in flags)
+    assert flags.count("--check-cfg=cfg(sel4_cfg_PRINTING)") == 1

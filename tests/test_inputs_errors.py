@@ -89,12 +89,13 @@ SYSCALLS = """<?xml version="1.0" ?>
 
 def test_syscall_numbering_counts_disabled_entries(tmp_path: Path) -> None:
     xml = write(tmp_path, "syscall.xml", SYSCALLS)
-    calls = load_syscalls(xml, load_config(config(tmp_path), None))
-    assert [(s.c_name, s.number) for s in calls] == [
+    table = load_syscalls(xml, load_config(config(tmp_path), None))
+    assert table.options == {"PRINTING", "DEBUG_BUILD"}  # named by conditions, on or off
+    assert [(s.c_name, s.number) for s in table.calls] == [
         ("seL4_SysCall", -1), ("seL4_SysSend", -2), ("seL4_SysDebugPutChar", -3), ("seL4_SysNotDebug", -5)
     ]
     mcs = load_syscalls(xml, load_config(config(tmp_path, KERNEL_MCS=True), None))
-    assert [(s.name, s.number) for s in mcs][:4] == [("Call", -1), ("Wait", -2), ("Send", -3), ("DebugPutChar", -4)]
+    assert [(s.name, s.number) for s in mcs.calls][:4] == [("Call", -1), ("Wait", -2), ("Send", -3), ("DebugPutChar", -4)]
 
 
 @pytest.mark.parametrize(

@@ -15,40 +15,23 @@ from __future__ import annotations
 import json
 import os
 import random
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, config_dir
+from conftest import config_dir
+from kerneltools import TOOLS, missing, run_ok
 from sel4gen.emit import render
 from sel4gen.generate import build_model
 from sel4gen.inputs import resolve
 from sel4gen.interfaces import Method
 from sel4gen.paramtypes import Kind, ParamType
 
-KERNEL = Path(os.environ.get("SEL4_KERNEL_SOURCE", ROOT / "build" / "deps" / "seL4"))
-TOOLS = KERNEL / "libsel4" / "tools"
 ERROR = 3  # any non-zero label the kernel could reply with
+WHY_NOT = missing("syscall_stub_gen.py", ("ply", "lxml"))
 
 
-def _missing() -> str | None:
-    if not (TOOLS / "syscall_stub_gen.py").is_file():
-        return (f"needs the kernel's {TOOLS}/syscall_stub_gen.py: run scripts/fetch-kernel "
-                "or set SEL4_KERNEL_SOURCE to a seL4 kernel checkout")
-    for module in ("ply", "lxml"):
-        try:
-            __import__(module)
-        except ImportError:
-            return f"needs the Python package {module} to run the kernel's generators"
-    for tool in ("cc", "rustc"):
-        if shutil.which(tool) is None:
-            return f"needs a host {tool}"
-    return None
-
-
-pytestmark = pytest.mark.skipif(_missing() is not None, reason=_missing() or "")
+pytestmark = pytest.mark.skipif(WHY_NOT is not None, reason=WHY_NOT or "")
 
 
 def _value(t: ParamType, word_bits: int, rng: random.Random) -> tuple[str, str]:
@@ -217,12 +200,6 @@ def _rust_program(calls, word_bits: int) -> str:  # type: ignore[no-untyped-def]
     return "\n".join(out)
 
 
-def _run(cmd: list[str], **kw: object) -> str:
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, **kw)  # type: ignore[call-overload]
-    assert proc.returncode == 0, f"{' '.join(cmd)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-6000:]}"
-    return proc.stdout
-
-
 def test_stubs_match_libsel4(config_name: str, tmp_path: Path) -> None:
     cfg_dir = config_dir(config_name)
     model = build_model(resolve(cfg_dir, {}))
@@ -230,7 +207,7 @@ def test_stubs_match_libsel4(config_name: str, tmp_path: Path) -> None:
     interfaces = [cfg_dir / "interfaces" / f for f in ("object-api.xml", "object-api-sel4-arch.xml", "object-api-arch.xml")]
 
     bf = tmp_path / "shared_types.h"
-    _run([sys.executable, str(TOOLS / "bitfield_gen.py"), "--environment", "libsel4",
+    run_ok([sys.executable, str(TOOLS / "bitfield_gen.py"), "--environment", "libsel4",
           str(cfg_dir / "sel4/shared_types.pbf"), str(bf)], cwd=TOOLS)
     stub_h = tmp_path / "stubs.h"
     cmd = [sys.executable, str(TOOLS / "syscall_stub_gen.py"), "-a", cfg.arch.name, "-o", str(stub_h)]
@@ -238,7 +215,7 @@ def test_stubs_match_libsel4(config_name: str, tmp_path: Path) -> None:
         cmd.append("--mcs")
     if cfg.values.get("X86_64_VTX_64BIT_GUESTS") is True:
         cmd.append("--x86-vtx-64-bit-guests")
-    _run([*cmd, *map(str, interfaces)], cwd=TOOLS)
+    run_ok([*cmd, *map(str, interfaces)], cwd=TOOLS)
 
     def strip(text: str) -> str:
         # Size asserts are for the target; a 32-bit configuration's `long` is not the host's.
@@ -252,8 +229,8 @@ def test_stubs_match_libsel4(config_name: str, tmp_path: Path) -> None:
         strip(stub_h.read_text()),
         _c_driver(calls, cfg.word_bits),
     ]))
-    _run(["cc", "-O1", "-w", "-o", str(tmp_path / "stubs_c"), str(c_src)])
-    c_out = _run([str(tmp_path / "stubs_c")])
+    run_ok(["cc", "-O1", "-w", "-o", str(tmp_path / "stubs_c"), str(c_src)])
+    c_out = run_ok([str(tmp_path / "stubs_c")])
 
     gen = tmp_path / "gen"
     gen.mkdir()
@@ -261,8 +238,8 @@ def test_stubs_match_libsel4(config_name: str, tmp_path: Path) -> None:
         (gen / name).write_text(text)
     rs = tmp_path / "stubs.rs"
     rs.write_text(_rust_program(calls, cfg.word_bits))
-    _run(["rustc", "--edition", "2021", "-o", str(tmp_path / "stubs_rs"), str(rs)], env={**os.environ, "GEN": str(gen)})
-    rs_out = _run([str(tmp_path / "stubs_rs")])
+    run_ok(["rustc", "--edition", "2021", "-o", str(tmp_path / "stubs_rs"), str(rs)], env={**os.environ, "GEN": str(gen)})
+    rs_out = run_ok([str(tmp_path / "stubs_rs")])
 
     stubs = json.loads((gen / "manifest.json").read_text())["stubs"]
     assert c_out.count("stub ") == 2 * len(stubs) > 0

@@ -20,7 +20,7 @@ from .errors import GenError
 from .interfaces import Interfaces, Method
 from .marshal import plan_stub
 from .paramtypes import Kind
-from .syscalls import Syscall
+from .syscalls import Syscalls
 
 #: The parts of the bindings, each rendered from the template of the same name.
 PARTS = ("config.rs", "types.rs", "abi.rs", "syscalls.rs", "labels.rs", "bitfields.rs", "invocations.rs")
@@ -36,7 +36,7 @@ _PRIMITIVES = {
 class Model:
     config: Config
     abi: Abi
-    syscalls: list[Syscall]
+    syscalls: Syscalls
     interfaces: Interfaces
     bitfields: Bitfields
 
@@ -179,7 +179,10 @@ def _config_items(cfg: Config) -> list[dict[str, str]]:
     return items
 
 
-def cfg_flags(cfg: Config) -> list[str]:
+def cfg_flags(cfg: Config, other_options: frozenset[str] = frozenset()) -> list[str]:
+    """rustc flags for the configuration. ``other_options``: options the inputs' conditions name
+    that this configuration lacks (another architecture's); declared so `#[cfg]`s on them do
+    not warn, and never set, as in C where they are undefined."""
     flags: list[str] = []
     for name in sorted(cfg.values):
         value = cfg.values[name]
@@ -192,6 +195,8 @@ def cfg_flags(cfg: Config) -> list[str]:
             text = json.dumps(str(cfg.raw[name]))
             flags.append(f"--check-cfg=cfg({key}, values({text}))")
             flags.append(f"--cfg={key}={text}")
+    for name in sorted(other_options - set(cfg.values)):
+        flags.append(f"--check-cfg=cfg(sel4_cfg_{name})")
     return flags
 
 
@@ -200,7 +205,7 @@ def manifest(model: Model) -> dict[str, Any]:
     values: dict[str, str] = {}
     for name in model.abi.values():
         values[name] = name
-    for s in model.syscalls:
+    for s in model.syscalls.calls:
         values[s.c_name] = s.c_name
     values["_enum_pad_seL4_Syscall_ID"] = "_enum_pad_seL4_Syscall_ID"
     for name, _ in model.interfaces.labels:
@@ -245,7 +250,7 @@ def render(model: Model) -> dict[str, str]:
         "abi_items": _abi_items(model),
         "user_structs": model.interfaces.structs,
         "extra_cap_types": cap_types,
-        "syscalls": model.syscalls,
+        "syscalls": model.syscalls.calls,
         "pad_max": (1 << (cfg.word_bits - 1)) - 1,
         "labels": model.interfaces.labels,
         **bitfield_context(model.bitfields),
@@ -261,7 +266,9 @@ def render(model: Model) -> dict[str, str]:
         files[part] = header + env.get_template(f"{part}.j2").render(context)
     return {
         **files,
-        "cfg.rustflags": "".join(f"{flag}\n" for flag in cfg_flags(cfg)),
+        "cfg.rustflags": "".join(
+            f"{flag}\n" for flag in cfg_flags(cfg, model.syscalls.options | model.interfaces.options)
+        ),
         "manifest.json": json.dumps(manifest(model), indent=1, sort_keys=True) + "\n",
     }
 

@@ -24,7 +24,7 @@ def build_model(inputs: Inputs) -> Model:
     bitfields = build([pbf.parse_file(inputs.shared_types), pbf.parse_file(inputs.sel4_arch_types)])
     # Header tables may refer to values other inputs define (fault tags, syscall numbers).
     known = {f"{u.name}_{t.name}": t.value for u in bitfields.unions for t in u.tags}
-    known.update({s.c_name: s.number for s in syscalls})
+    known.update({s.c_name: s.number for s in syscalls.calls})
     abi = load_abi(config, known)
     return Model(config, abi, syscalls, interfaces, bitfields)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from .config import Config
 from .errors import GenError
 from .paramtypes import Kind, ParamType, base_types
-from .xmlload import attr, condition_holds, line_of, load
+from .xmlload import attr, condition_holds, line_of, load, options_named
 
 #: The three files in libsel4's numbering order, with the count each one ends at.
 LABEL_FILES = (
@@ -65,6 +65,7 @@ class Interfaces:
     labels: tuple[tuple[str, int], ...]  # every label and count, in order, InvalidInvocation first
     methods: tuple[Method, ...]
     structs: tuple[ParamType, ...]
+    options: frozenset[str]  # every option the files' conditions name
 
 
 # ---------------------------------------------------------------- doc text
@@ -221,7 +222,8 @@ def load_interfaces(paths: list[Path], config: Config) -> Interfaces:
                 number += 1
         labels.append((count_name, number))
     structs = tuple(t for t in types.values() if t.kind is Kind.STRUCT)
-    return Interfaces(tuple(labels), tuple(methods), structs)
+    options = frozenset().union(*(options_named(root) for _, root in roots))
+    return Interfaces(tuple(labels), tuple(methods), structs, options)
 
 
 def _method(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .config import Config
 from .errors import GenError
-from .xmlload import attr, condition_holds, line_of, load
+from .xmlload import attr, condition_holds, line_of, load, options_named
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,13 @@ class Syscall:
         return f"seL4_Sys{self.name}"
 
 
-def load_syscalls(path: Path, config: Config) -> list[Syscall]:
+@dataclass(frozen=True)
+class Syscalls:
+    calls: tuple[Syscall, ...]  # those this configuration has, in number order
+    options: frozenset[str]  # every option the file's conditions name
+
+
+def load_syscalls(path: Path, config: Config) -> Syscalls:
     root = load(path)
     if root.tag != "syscalls":
         raise GenError(f"root element is <{root.tag}>, expected <syscalls>", path, line_of(root))
@@ -55,4 +61,4 @@ def load_syscalls(path: Path, config: Config) -> list[Syscall]:
                 if enabled:
                     result.append(Syscall(name, number, debug))
                 number -= 1
-    return result
+    return Syscalls(tuple(result), options_named(root))

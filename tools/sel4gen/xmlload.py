@@ -41,6 +41,12 @@ def load(path: Path) -> ET.Element:
     return root
 
 
+def options_named(root: ET.Element) -> frozenset[str]:
+    """Every option a ``<config var=...>`` of this file names, without the ``CONFIG_`` prefix."""
+    names = (e.get("var", "") for e in root.iter("config"))
+    return frozenset(n.removeprefix("CONFIG_") for n in names if n)
+
+
 def line_of(elem: ET.Element) -> int | None:
     value = elem.get(_LINE)
     return int(value) if value else None
