@@ -65,6 +65,20 @@ def test_bad_input_fails_cleanly_and_leaves_no_output(tmp_path: Path) -> None:
     assert not (out / "bindings.rs").exists()
 
 
+def test_cfg_only_needs_no_bitfield_specs(tmp_path: Path) -> None:
+    tree = tmp_path / "include"
+    shutil.copytree(config_dir(FIRST), tree)
+    (tree / "sel4/shared_types.pbf").unlink()
+    (tree / "sel4/sel4_arch/types.pbf").unlink()
+    out = tmp_path / "out"
+    proc = run("--libsel4-include", tree, "--out", out, "--cfg-only")
+    assert proc.returncode == 0, proc.stderr
+    assert [p.name for p in out.iterdir()] == ["cfg.rustflags"]
+    assert "--check-cfg=cfg(sel4_cfg_KERNEL_MCS)" in (out / "cfg.rustflags").read_text()
+    full = run("--libsel4-include", tree, "--out", tmp_path / "full")
+    assert full.returncode == 1 and "shared_types.pbf: file not found" in full.stderr
+
+
 def test_no_inputs_names_the_options(tmp_path: Path) -> None:
     proc = run("--out", tmp_path)
     assert proc.returncode == 1 and "pass --shared-types FILE or --libsel4-include DIR" in proc.stderr

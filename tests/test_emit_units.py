@@ -67,9 +67,15 @@ def test_cfg_flags_cover_every_option() -> None:
     assert cfg_flags(cfg) == [
         "--check-cfg=cfg(sel4_cfg_KERNEL_MCS)", "--cfg=sel4_cfg_KERNEL_MCS",
         "--check-cfg=cfg(sel4_cfg_PRINTING)",
-        '--check-cfg=cfg(sel4_cfg_SEL4_ARCH, values("aarch64"))', '--cfg=sel4_cfg_SEL4_ARCH="aarch64"',
-        '--check-cfg=cfg(sel4_cfg_WORD_SIZE, values("64"))', '--cfg=sel4_cfg_WORD_SIZE="64"',
+        '--check-cfg=cfg(sel4_cfg_SEL4_ARCH,values("aarch64"))', '--cfg=sel4_cfg_SEL4_ARCH="aarch64"',
+        '--check-cfg=cfg(sel4_cfg_WORD_SIZE,values("64"))', '--cfg=sel4_cfg_WORD_SIZE="64"',
     ]
+
+
+def test_cfg_flags_never_contain_white_space() -> None:
+    # RUSTFLAGS is split at white space by cargo and build systems.
+    cfg = Config(values={"OPT": "-O2 -g"}, raw={"OPT": "-O2 -g"}, arch=ARCHES["aarch64"])
+    assert cfg_flags(cfg) == ["--check-cfg=cfg(sel4_cfg_OPT,values(any()))"]
 
 
 def test_literals_must_fit_their_type() -> None:

@@ -28,6 +28,11 @@ def parser() -> argparse.ArgumentParser:
     for key, rel in LAYOUT.items():
         files.add_argument(option_flag(key), dest=key, type=Path, metavar="FILE", help=rel)
     p.add_argument("--print-cfg", action="store_true", help="also print the rustc --cfg flags, one per line")
+    p.add_argument(
+        "--cfg-only",
+        action="store_true",
+        help="write only cfg.rustflags; needs neither .pbf file (for use at configure time)",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     return p
 
@@ -36,13 +41,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     # Imported here so that `--help` works even if jinja2 is missing.
     try:
-        from .generate import generate
+        from .generate import cfg_only, generate
+        from .inputs import PBF_KEYS
     except ImportError as exc:
         print(f"sel4gen: error: {exc}; install the tools package (pip install ./tools) or jinja2", file=sys.stderr)
         return 2
     try:
-        inputs = resolve(args.libsel4_include, {key: getattr(args, key) for key in LAYOUT})
-        written = generate(inputs, args.out)
+        optional = PBF_KEYS if args.cfg_only else ()
+        inputs = resolve(args.libsel4_include, {key: getattr(args, key) for key in LAYOUT}, optional)
+        written = (cfg_only if args.cfg_only else generate)(inputs, args.out)
     except GenError as exc:
         print(f"sel4gen: error: {exc}", file=sys.stderr)
         return 1

@@ -8,7 +8,7 @@ from . import pbf
 from .abi import load_abi
 from .bitfield import build
 from .config import load_config
-from .emit import Model, remove_outputs, render, write_outputs
+from .emit import Model, cfg_flags, remove_outputs, render, write_outputs
 from .errors import GenError
 from .inputs import Inputs
 from .interfaces import load_interfaces
@@ -21,12 +21,26 @@ def build_model(inputs: Inputs) -> Model:
     interfaces = load_interfaces(
         [inputs.object_api, inputs.object_api_sel4_arch, inputs.object_api_arch], config
     )
+    if inputs.shared_types is None or inputs.sel4_arch_types is None:
+        raise GenError("the bitfield specs are needed: pass --shared-types and --sel4-arch-types")
     bitfields = build([pbf.parse_file(inputs.shared_types), pbf.parse_file(inputs.sel4_arch_types)])
     # Header tables may refer to values other inputs define (fault tags, syscall numbers).
     known = {f"{u.name}_{t.name}": t.value for u in bitfields.unions for t in u.tags}
     known.update({s.c_name: s.number for s in syscalls.calls})
     abi = load_abi(config, known)
     return Model(config, abi, syscalls, interfaces, bitfields)
+
+
+def cfg_only(inputs: Inputs, out_dir: Path) -> list[Path]:
+    """Only `cfg.rustflags`: it needs no bitfield spec, so a build can use it at configure time,
+    before the kernel build has preprocessed the specs."""
+    config = load_config(inputs.kernel_config, inputs.libsel4_config)
+    syscalls = load_syscalls(inputs.syscall_xml, config)
+    interfaces = load_interfaces(
+        [inputs.object_api, inputs.object_api_sel4_arch, inputs.object_api_arch], config
+    )
+    flags = cfg_flags(config, syscalls.options | interfaces.options)
+    return write_outputs(out_dir, {"cfg.rustflags": "".join(f"{flag}\n" for flag in flags)})
 
 
 def generate(inputs: Inputs, out_dir: Path) -> list[Path]:

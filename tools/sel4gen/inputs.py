@@ -20,10 +20,14 @@ LAYOUT: dict[str, str] = {
 }
 
 
+#: What `--cfg-only` can do without: the bitfield specs exist only once the kernel build ran.
+PBF_KEYS = ("shared_types", "sel4_arch_types")
+
+
 @dataclass(frozen=True)
 class Inputs:
-    shared_types: Path
-    sel4_arch_types: Path
+    shared_types: Path | None
+    sel4_arch_types: Path | None
     syscall_xml: Path
     object_api: Path
     object_api_sel4_arch: Path
@@ -32,28 +36,34 @@ class Inputs:
     libsel4_config: Path
 
     def all(self) -> list[Path]:
-        return [getattr(self, key) for key in LAYOUT]
+        return [getattr(self, key) for key in LAYOUT if getattr(self, key) is not None]
 
 
 def option_flag(key: str) -> str:
     return "--" + key.replace("_", "-")
 
 
-def resolve(include_dir: Path | None, overrides: dict[str, Path | None]) -> Inputs:
-    """Each file comes from its own option if given, else from the include directory."""
+def resolve(include_dir: Path | None, overrides: dict[str, Path | None], optional: tuple[str, ...] = ()) -> Inputs:
+    """Each file comes from its own option if given, else from the include directory.
+
+    Keys in ``optional`` may be left out (None) when neither names them."""
     if include_dir is not None and not include_dir.is_dir():
         raise GenError("not a directory; pass libsel4's installed include directory", include_dir)
-    paths: dict[str, Path] = {}
+    paths: dict[str, Path | None] = dict.fromkeys(optional)
     for key, rel in LAYOUT.items():
         given = overrides.get(key)
         if given is not None:
             path = given
         elif include_dir is not None:
             path = include_dir / rel
+        elif key in optional:
+            continue
         else:
             raise GenError(
                 f"no input for {rel}: pass {option_flag(key)} FILE or --libsel4-include DIR"
             )
+        if not path.is_file() and key in optional and given is None:
+            continue
         if not path.is_file():
             how = option_flag(key) if given is not None else f"--libsel4-include (expects {rel})"
             raise GenError(f"file not found (from {how})", path)
