@@ -1,0 +1,230 @@
+# sel4_rust.cmake: build Rust crates for seL4 userspace inside the seL4 CMake flow.
+#
+# Include this after the kernel and libsel4 are imported (sel4_import_kernel(),
+# sel4_import_libsel4()); this project's CMakeLists.txt does, whether it is the top-level
+# project or added with add_subdirectory() to another seL4 project. Then:
+#
+#   sel4_rust_import_crates(MANIFEST_PATH <Cargo.toml> CRATES <crate>... [FEATURES <f>...])
+#       Make each staticlib crate of a cargo package/workspace a CMake target of the same name,
+#       built by Corrosion for this kernel: for the kernel's architecture, with sel4-sys bindings
+#       generated for this kernel configuration, and with `--cfg sel4_cfg_<OPTION>` flags.
+#
+#   sel4_rust_link_crate(TARGET <c-target> CRATE <crate>)
+#       Link an imported crate into a C target (C calls Rust). One Rust staticlib per executable:
+#       two would each carry core and clash.
+#
+#   sel4_rust_rootserver(NAME <executable> CRATE <crate>)
+#       A root server written in Rust: an executable made of the crate (which uses the
+#       sel4-runtime crate for its entry point), declared with seL4's DeclareRootserver so that
+#       the elfloader image and ./simulate work unchanged.
+#
+# Cache variables: SEL4_RUST_PROFILE (cargo profile, default "release"); those of
+# sel4_rust_toolchain.cmake (SEL4_RUST_RUSTC, SEL4_RUST_CARGO, ...).
+# Generated bindings live in ${CMAKE_BINARY_DIR}/sel4-rust/gen (target sel4_rust_bindings).
+
+include_guard(GLOBAL)
+
+set(SEL4_RUST_SOURCE_DIR "${CMAKE_CURRENT_LIST_DIR}/.." CACHE INTERNAL "")
+get_filename_component(SEL4_RUST_SOURCE_DIR "${SEL4_RUST_SOURCE_DIR}" ABSOLUTE)
+set(SEL4_RUST_CORROSION_TAG v0.6.1)
+set(SEL4_RUST_PROFILE "release" CACHE STRING "Cargo profile for seL4 Rust crates")
+
+include("${CMAKE_CURRENT_LIST_DIR}/sel4_rust_toolchain.cmake")
+include(rootserver) # DeclareRootserver, from seL4's cmake-tool helpers
+
+if(NOT TARGET sel4 OR NOT TARGET libsel4_shared_types_gen_pbf)
+    message(
+        FATAL_ERROR
+            "sel4_rust.cmake needs libsel4: include it (or add_subdirectory this project) after "
+            "sel4_import_libsel4()."
+    )
+endif()
+
+sel4_rust_find_toolchain()
+
+# Corrosion drives cargo; the toolchain found above is the one it must use (rustup's proxies
+# come first on PATH but lack the bare-metal targets).
+set(Rust_COMPILER "${SEL4_RUST_RUSTC}" CACHE FILEPATH "" FORCE)
+set(Rust_CARGO "${SEL4_RUST_CARGO}" CACHE FILEPATH "" FORCE)
+set(Rust_CARGO_TARGET "${SEL4_RUST_TARGET}" CACHE STRING "" FORCE)
+find_package(Corrosion 0.6 QUIET)
+if(NOT Corrosion_FOUND)
+    include(FetchContent)
+    FetchContent_Declare(
+        Corrosion
+        GIT_REPOSITORY https://github.com/corrosion-rs/corrosion.git
+        GIT_TAG ${SEL4_RUST_CORROSION_TAG}
+        GIT_SHALLOW TRUE
+    )
+    FetchContent_MakeAvailable(Corrosion)
+endif()
+
+# ----------------------------------------------------------------------------- bindings
+
+function(_sel4_rust_first_dir target out)
+    get_target_property(dirs ${target} INTERFACE_INCLUDE_DIRECTORIES)
+    list(GET dirs 0 dir)
+    set(${out} "${dir}" PARENT_SCOPE)
+endfunction()
+
+function(_sel4_rust_generate_bindings)
+    set(gen "${CMAKE_BINARY_DIR}/sel4-rust/gen")
+    get_target_property(libsel4_src sel4 SOURCE_DIR)
+    get_target_property(libsel4_bin sel4 BINARY_DIR)
+    _sel4_rust_first_dir(kernel_Config kernel_config_dir)
+    _sel4_rust_first_dir(sel4_Config libsel4_config_dir)
+    set(shared_types "${libsel4_bin}/include/sel4/shared_types.pbf")
+    set(arch_types "${libsel4_bin}/sel4_arch_include/${KernelSel4Arch}/sel4/sel4_arch/types.pbf")
+    set(sources
+        --syscall-xml "${libsel4_src}/include/api/syscall.xml"
+        --object-api "${libsel4_src}/include/interfaces/object-api.xml"
+        --object-api-sel4-arch
+        "${libsel4_src}/sel4_arch_include/${KernelSel4Arch}/interfaces/object-api-sel4-arch.xml"
+        --object-api-arch "${libsel4_src}/arch_include/${KernelArch}/interfaces/object-api-arch.xml"
+        --kernel-config "${kernel_config_dir}/kernel/gen_config.json"
+        --libsel4-config "${libsel4_config_dir}/sel4/gen_config.json"
+    )
+    if(NOT PYTHON3)
+        find_package(Python3 REQUIRED COMPONENTS Interpreter)
+        set(PYTHON3 "${Python3_EXECUTABLE}")
+    endif()
+    set(generator
+        "${CMAKE_COMMAND}" -E env "PYTHONPATH=${SEL4_RUST_SOURCE_DIR}/tools" "${PYTHON3}" -m sel4gen -q
+    )
+
+    # The cfg flags depend only on the configuration and the XML, which exist now; cargo needs
+    # them at configure time (as RUSTFLAGS), before the kernel build preprocesses the .pbf specs.
+    execute_process(
+        COMMAND ${generator} --cfg-only --out "${gen}" ${sources}
+        RESULT_VARIABLE rc
+        ERROR_VARIABLE err
+    )
+    if(NOT rc EQUAL 0)
+        message(FATAL_ERROR "sel4gen failed:\n${err}")
+    endif()
+    file(STRINGS "${gen}/cfg.rustflags" cfg_flags)
+    set_property(GLOBAL PROPERTY SEL4_RUST_CFG_FLAGS "${cfg_flags}")
+
+    file(
+        GLOB_RECURSE generator_files
+        "${SEL4_RUST_SOURCE_DIR}/tools/sel4gen/*.py"
+        "${SEL4_RUST_SOURCE_DIR}/tools/sel4gen/*.j2"
+        "${SEL4_RUST_SOURCE_DIR}/tools/sel4gen/*.toml"
+    )
+    set(input_files)
+    foreach(arg IN LISTS sources)
+        if(NOT arg MATCHES "^--")
+            list(APPEND input_files "${arg}")
+        endif()
+    endforeach()
+    # The generator rewrites only changed files, so cargo rebuilds only what changed; the stamp
+    # tells ninja the step ran.
+    add_custom_command(
+        OUTPUT "${gen}/.stamp"
+        BYPRODUCTS "${gen}/bindings.rs"
+        COMMAND
+            ${generator} --out "${gen}" --shared-types "${shared_types}" --sel4-arch-types
+            "${arch_types}" ${sources}
+        COMMAND "${CMAKE_COMMAND}" -E touch "${gen}/.stamp"
+        DEPENDS
+            ${input_files}
+            ${generator_files}
+            "${shared_types}"
+            "${arch_types}"
+            libsel4_shared_types_gen_pbf
+            libsel4_sel4_arch_types_gen_pbf
+        COMMENT "Generating Rust bindings for this kernel configuration"
+        VERBATIM
+    )
+    add_custom_target(sel4_rust_bindings DEPENDS "${gen}/.stamp")
+    set(SEL4_RUST_GENERATED_DIR "${gen}" CACHE INTERNAL "")
+endfunction()
+
+# Cargo runs offline: crates.io is replaced by the crates vendored with rust-src (needed by
+# -Zbuild-std even for core); our own crates have no other dependencies.
+function(_sel4_rust_cargo_home out)
+    set(home "${CMAKE_BINARY_DIR}/sel4-rust/cargo-home")
+    set(config "[net]\noffline = true\n")
+    if(SEL4_RUST_VENDOR_DIR)
+        string(
+            APPEND
+            config
+            "[source.crates-io]\nreplace-with = \"vendored-sources\"\n"
+            "[source.vendored-sources]\ndirectory = \"${SEL4_RUST_VENDOR_DIR}\"\n"
+        )
+    endif()
+    file(CONFIGURE OUTPUT "${home}/config.toml" CONTENT "${config}" @ONLY)
+    set(${out} "${home}" PARENT_SCOPE)
+endfunction()
+
+_sel4_rust_generate_bindings()
+_sel4_rust_cargo_home(SEL4_RUST_CARGO_HOME)
+file(WRITE "${CMAKE_BINARY_DIR}/sel4-rust/empty.c" "/* An executable needs a source; the code is Rust. */\n")
+
+# ----------------------------------------------------------------------------- API
+
+function(sel4_rust_import_crates)
+    cmake_parse_arguments(PARSE_ARGV 0 ARG "" "MANIFEST_PATH" "CRATES;FEATURES")
+    if(ARG_UNPARSED_ARGUMENTS OR NOT ARG_MANIFEST_PATH OR NOT ARG_CRATES)
+        message(
+            FATAL_ERROR
+                "sel4_rust_import_crates(MANIFEST_PATH <Cargo.toml> CRATES <crate>... [FEATURES ...]): "
+                "got '${ARGN}'"
+        )
+    endif()
+    set(flags)
+    if(SEL4_RUST_BUILD_STD)
+        list(
+            APPEND flags -Zbuild-std=core,alloc,compiler_builtins
+            -Zbuild-std-features=compiler-builtins-mem
+        )
+    endif()
+    set(features)
+    if(ARG_FEATURES)
+        set(features FEATURES ${ARG_FEATURES})
+    endif()
+    corrosion_import_crate(
+        MANIFEST_PATH "${ARG_MANIFEST_PATH}"
+        CRATES ${ARG_CRATES}
+        CRATE_TYPES staticlib
+        PROFILE ${SEL4_RUST_PROFILE}
+        NO_STD
+        ${features}
+        FLAGS ${flags}
+    )
+    get_property(cfg_flags GLOBAL PROPERTY SEL4_RUST_CFG_FLAGS)
+    foreach(crate IN LISTS ARG_CRATES)
+        corrosion_set_env_vars(
+            ${crate}
+            RUSTC_BOOTSTRAP=1
+            "SEL4_SYS_GENERATED_DIR=${SEL4_RUST_GENERATED_DIR}"
+            "CARGO_HOME=${SEL4_RUST_CARGO_HOME}"
+        )
+        # local-exec: the root server's TLS is laid out statically, as C's is.
+        corrosion_add_target_rustflags(${crate} ${cfg_flags} -Ztls-model=local-exec)
+        add_dependencies(cargo-build_${crate} sel4_rust_bindings)
+    endforeach()
+endfunction()
+
+function(sel4_rust_link_crate)
+    cmake_parse_arguments(PARSE_ARGV 0 ARG "" "TARGET;CRATE" "")
+    if(ARG_UNPARSED_ARGUMENTS OR NOT ARG_TARGET OR NOT ARG_CRATE)
+        message(FATAL_ERROR "sel4_rust_link_crate(TARGET <c-target> CRATE <crate>): got '${ARGN}'")
+    endif()
+    if(NOT TARGET ${ARG_CRATE})
+        message(FATAL_ERROR "sel4_rust_link_crate: import crate ${ARG_CRATE} first (sel4_rust_import_crates)")
+    endif()
+    target_link_libraries(${ARG_TARGET} PRIVATE ${ARG_CRATE})
+endfunction()
+
+function(sel4_rust_rootserver)
+    cmake_parse_arguments(PARSE_ARGV 0 ARG "" "NAME;CRATE" "")
+    if(ARG_UNPARSED_ARGUMENTS OR NOT ARG_NAME OR NOT ARG_CRATE)
+        message(FATAL_ERROR "sel4_rust_rootserver(NAME <executable> CRATE <crate>): got '${ARGN}'")
+    endif()
+    add_executable(${ARG_NAME} "${CMAKE_BINARY_DIR}/sel4-rust/empty.c")
+    sel4_rust_link_crate(TARGET ${ARG_NAME} CRATE ${ARG_CRATE})
+    # No C runtime or libc: the crate's sel4-runtime provides _sel4_start, core provides mem*.
+    target_link_options(${ARG_NAME} PRIVATE -nostartfiles -nostdlib -static -Wl,--gc-sections)
+    DeclareRootserver(${ARG_NAME})
+endfunction()

@@ -1,0 +1,122 @@
+# sel4_rust_toolchain.cmake: find a Rust toolchain that can build for the kernel's architecture.
+#
+# Sets, in the cache:
+#   SEL4_RUST_RUSTC, SEL4_RUST_CARGO  the compiler and cargo to use (preset either to choose;
+#                                     then only that pair is considered)
+#   SEL4_RUST_TARGET                  the built-in bare-metal target triple for KernelSel4Arch
+#   SEL4_RUST_BUILD_STD               ON: core/alloc are built from rust-src with -Zbuild-std;
+#                                     OFF: the toolchain has the target prebuilt
+#   SEL4_RUST_VENDOR_DIR              crates vendored with rust-src (offline build-std), or empty
+#
+# Candidates, in order: Debian's /usr/bin/rustc + /usr/bin/cargo, then rustc/cargo on PATH
+# (rustup's proxies). A candidate fits if it has the target prebuilt, or has rust-src. When
+# none fits, configuration stops with one error naming what is missing and how to install it.
+
+include_guard(GLOBAL)
+
+function(sel4_rust_target_for_arch sel4_arch out)
+    set(aarch64 aarch64-unknown-none)
+    set(aarch32 armv7a-none-eabi)
+    set(arm_hyp armv7a-none-eabi)
+    set(riscv64 riscv64gc-unknown-none-elf)
+    set(riscv32 riscv32imac-unknown-none-elf)
+    set(x86_64 x86_64-unknown-none)
+    if(NOT DEFINED ${sel4_arch})
+        message(
+            FATAL_ERROR
+                "seL4 architecture '${sel4_arch}' has no built-in Rust bare-metal target; "
+                "supported: aarch64, aarch32, arm_hyp, riscv64, riscv32, x86_64."
+        )
+    endif()
+    set(${out} "${${sel4_arch}}" PARENT_SCOPE)
+endfunction()
+
+# Whether rustc at `rustc` can build for `target`; sets out_mode to "prebuilt", "build-std"
+# or "" and out_why to the reason when "".
+function(_sel4_rust_probe rustc cargo target out_mode out_why out_vendor)
+    set(${out_mode} "" PARENT_SCOPE)
+    set(${out_vendor} "" PARENT_SCOPE)
+    if(NOT EXISTS "${rustc}" OR NOT EXISTS "${cargo}")
+        set(${out_why} "${rustc} / ${cargo}: not found" PARENT_SCOPE)
+        return()
+    endif()
+    execute_process(
+        COMMAND "${rustc}" --print target-libdir --target "${target}"
+        OUTPUT_VARIABLE libdir
+        ERROR_VARIABLE err
+        RESULT_VARIABLE rc
+        OUTPUT_STRIP_TRAILING_WHITESPACE
+    )
+    if(NOT rc EQUAL 0)
+        set(${out_why} "${rustc} does not know target ${target}" PARENT_SCOPE)
+        return()
+    endif()
+    file(GLOB prebuilt_core "${libdir}/libcore-*.rlib")
+    if(prebuilt_core)
+        set(${out_mode} "prebuilt" PARENT_SCOPE)
+        return()
+    endif()
+    execute_process(
+        COMMAND "${rustc}" --print sysroot
+        OUTPUT_VARIABLE sysroot
+        OUTPUT_STRIP_TRAILING_WHITESPACE
+        RESULT_VARIABLE rc
+    )
+    set(library "${sysroot}/lib/rustlib/src/rust/library")
+    if(rc EQUAL 0 AND EXISTS "${library}/core/Cargo.toml")
+        set(${out_mode} "build-std" PARENT_SCOPE)
+        if(EXISTS "${library}/vendor")
+            set(${out_vendor} "${library}/vendor" PARENT_SCOPE)
+        endif()
+        return()
+    endif()
+    set(${out_why} "${rustc} has neither ${target} prebuilt nor rust-src (${library})" PARENT_SCOPE)
+endfunction()
+
+function(sel4_rust_find_toolchain)
+    sel4_rust_target_for_arch("${KernelSel4Arch}" target)
+    set(pairs)
+    if(SEL4_RUST_RUSTC OR SEL4_RUST_CARGO)
+        if(NOT SEL4_RUST_RUSTC OR NOT SEL4_RUST_CARGO)
+            message(FATAL_ERROR "Set both SEL4_RUST_RUSTC and SEL4_RUST_CARGO, or neither.")
+        endif()
+        list(APPEND pairs "${SEL4_RUST_RUSTC}|${SEL4_RUST_CARGO}")
+    else()
+        list(APPEND pairs "/usr/bin/rustc|/usr/bin/cargo")
+        find_program(path_rustc rustc NO_CACHE)
+        find_program(path_cargo cargo NO_CACHE)
+        if(path_rustc AND path_cargo)
+            list(APPEND pairs "${path_rustc}|${path_cargo}")
+        endif()
+    endif()
+    set(reasons)
+    foreach(pair IN LISTS pairs)
+        string(REPLACE "|" ";" pair "${pair}")
+        list(GET pair 0 rustc)
+        list(GET pair 1 cargo)
+        _sel4_rust_probe("${rustc}" "${cargo}" "${target}" mode why vendor)
+        if(mode)
+            set(SEL4_RUST_RUSTC "${rustc}" CACHE FILEPATH "rustc for seL4 userspace" FORCE)
+            set(SEL4_RUST_CARGO "${cargo}" CACHE FILEPATH "cargo for seL4 userspace" FORCE)
+            set(SEL4_RUST_TARGET "${target}" CACHE STRING "Rust target triple" FORCE)
+            if(mode STREQUAL "build-std")
+                set(SEL4_RUST_BUILD_STD ON CACHE BOOL "Build core/alloc from rust-src" FORCE)
+            else()
+                set(SEL4_RUST_BUILD_STD OFF CACHE BOOL "Build core/alloc from rust-src" FORCE)
+            endif()
+            set(SEL4_RUST_VENDOR_DIR "${vendor}" CACHE PATH "Vendored crates for build-std" FORCE)
+            message(STATUS "seL4 Rust: ${rustc} for ${target} (${mode})")
+            return()
+        endif()
+        list(APPEND reasons "${why}")
+    endforeach()
+    list(JOIN reasons "\n  " reasons)
+    message(
+        FATAL_ERROR
+            "No Rust toolchain can build for ${target} (KernelSel4Arch ${KernelSel4Arch}):\n  ${reasons}\n"
+            "Install one of:\n"
+            "  Debian 12:  apt-get install rustc-web cargo-web rust-web-src   (builds core with -Zbuild-std)\n"
+            "  rustup:     rustup target add ${target}   (or: rustup component add rust-src)\n"
+            "or point SEL4_RUST_RUSTC and SEL4_RUST_CARGO at a toolchain that has it."
+    )
+endfunction()

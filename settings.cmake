@@ -1,0 +1,71 @@
+# Kernel configuration for this project's own builds (init-build.sh passes it with -C).
+#
+# The workspace layout is the one manifest/default.xml creates: kernel/, tools/seL4/,
+# projects/<libraries>, and this project at projects/<name>. The workspace root is
+# found from this file (projects/<name>/../..) or, when the project is reached through a
+# symbolic link (as scripts/setup-workspace makes it), from the build directory upwards.
+
+cmake_minimum_required(VERSION 3.16.0)
+
+function(sel4_rust_find_workspace out)
+    get_filename_component(candidate "${CMAKE_CURRENT_LIST_DIR}/../.." ABSOLUTE)
+    if(DEFINED SEL4_WORKSPACE)
+        set(candidate "${SEL4_WORKSPACE}")
+    elseif(NOT EXISTS "${candidate}/kernel/CMakeLists.txt")
+        set(dir "${CMAKE_BINARY_DIR}")
+        while(NOT EXISTS "${dir}/kernel/CMakeLists.txt")
+            get_filename_component(parent "${dir}" DIRECTORY)
+            if("${parent}" STREQUAL "${dir}")
+                message(
+                    FATAL_ERROR
+                        "Cannot find the seL4 workspace (a directory with kernel/ and tools/seL4/): "
+                        "neither ${CMAKE_CURRENT_LIST_DIR}/../.. nor a parent of the build directory "
+                        "${CMAKE_BINARY_DIR} is one. Build in a directory inside the workspace, or pass "
+                        "-DSEL4_WORKSPACE=/path/to/workspace."
+                )
+            endif()
+            set(dir "${parent}")
+        endwhile()
+        set(candidate "${dir}")
+    endif()
+    if(NOT EXISTS "${candidate}/tools/seL4/cmake-tool/helpers")
+        message(FATAL_ERROR "${candidate} has no tools/seL4/cmake-tool: run scripts/setup-workspace")
+    endif()
+    set(${out} "${candidate}" PARENT_SCOPE)
+endfunction()
+
+sel4_rust_find_workspace(workspace)
+set(SEL4_WORKSPACE "${workspace}" CACHE PATH "The seL4 workspace (kernel/, tools/seL4/, projects/)")
+file(GLOB project_modules "${workspace}/projects/*")
+list(
+    APPEND
+        CMAKE_MODULE_PATH
+        "${workspace}/kernel"
+        "${workspace}/tools/seL4/cmake-tool/helpers/"
+        "${workspace}/tools/seL4/elfloader-tool/"
+        ${project_modules}
+)
+
+include(application_settings)
+include("${CMAKE_CURRENT_LIST_DIR}/easy-settings.cmake")
+correct_platform_strings()
+find_package(seL4 REQUIRED)
+sel4_configure_platform_settings()
+
+set(valid_platforms ${KernelPlatform_all_strings} ${correct_platform_strings_platform_aliases})
+set_property(CACHE PLATFORM PROPERTY STRINGS ${valid_platforms})
+if(NOT "${PLATFORM}" IN_LIST valid_platforms)
+    message(FATAL_ERROR "Invalid PLATFORM \"${PLATFORM}\". Valid platforms: ${valid_platforms}")
+endif()
+
+# The Rust ABI of thread-local storage (local-exec, thread pointer in TPIDR_EL0) is the one
+# libsel4 and sel4runtime use for the root server.
+if(KernelSel4ArchAarch64)
+    set(KernelArmTLSReg tpidru CACHE STRING "" FORCE)
+endif()
+if(SIMULATION)
+    ApplyCommonSimulationSettings(${KernelSel4Arch})
+endif()
+ApplyCommonReleaseVerificationSettings(${RELEASE} OFF)
+set(KernelIsMCS ${MCS} CACHE BOOL "" FORCE)
+set(KernelRootCNodeSizeBits 13 CACHE STRING "" FORCE)
