@@ -1,0 +1,54 @@
+//! AArch64: `_sel4_start` and the TLS layout (ELF TLS variant 1).
+
+use core::arch::global_asm;
+
+use crate::{init_tls, rust_entry, STACK_SIZE};
+
+/// Bytes between the thread pointer and the TLS block, before alignment: the thread control
+/// block of TLS variant 1, two words on AArch64. The linkers place the TLS block at
+/// `TPIDR_EL0 + align_up(16, p_align)`.
+pub(crate) const TLS_GAP_ABOVE_TP: usize = 16;
+
+// The kernel starts the root thread here, with the address of the seL4_BootInfo in x0 (the
+// root thread's "capRegister", x0 on AArch64), no stack, and TPIDR_EL0 = 0.
+//
+// * sp <- the top of a static 16-byte-aligned stack of STACK_SIZE bytes in .bss;
+// * the boot information address waits in x19 (callee-saved) while init_tls runs;
+// * x29/x30 = 0 end the frame-pointer chain for debuggers;
+// * init_tls (Rust, touches no thread-local variable) sets up the TLS area and returns the
+//   thread pointer, which is written to TPIDR_EL0 here, between two calls, so that no
+//   compiled code can access thread-local variables before it is set;
+// * rust_entry(bootinfo) does not return; should it, spin.
+global_asm!(
+    ".pushsection .text._sel4_start, \"ax\", %progbits",
+    ".global _sel4_start",
+    ".type _sel4_start, %function",
+    ".balign 4",
+    "_sel4_start:",
+    "    adrp x9, __sel4_runtime_stack_top",
+    "    add x9, x9, :lo12:__sel4_runtime_stack_top",
+    "    mov sp, x9",
+    "    mov x19, x0",
+    "    mov x29, xzr",
+    "    mov x30, xzr",
+    "    bl {init_tls}",
+    "    msr tpidr_el0, x0",
+    "    mov x0, x19",
+    "    bl {rust_entry}",
+    "1:  b 1b",
+    ".size _sel4_start, . - _sel4_start",
+    ".popsection",
+    "",
+    ".pushsection .bss.__sel4_runtime_stack, \"aw\", %nobits",
+    ".balign 16",
+    "__sel4_runtime_stack_bottom:",
+    "    .space {stack_size}",
+    "__sel4_runtime_stack_top:",
+    ".popsection",
+    init_tls = sym init_tls,
+    rust_entry = sym rust_entry,
+    stack_size = const STACK_SIZE,
+);
+
+// The stack pointer must stay 16-byte aligned on AArch64.
+const _: () = assert!(STACK_SIZE.is_multiple_of(16));

@@ -1,0 +1,166 @@
+//! The runtime of seL4 root servers written in Rust: the entry point `_sel4_start`, the
+//! thread-local storage of the root thread, the IPC buffer pointer, and a panic handler.
+//!
+//! A root server is a `staticlib` crate that names its `main` with [`main!`]:
+//!
+//! ```ignore
+//! #![no_std]
+//!
+//! sel4_runtime::main!(main);
+//!
+//! fn main(bootinfo: &sel4::BootInfo) {
+//!     sel4::debug_println!("{} untyped objects", bootinfo.untypeds().len());
+//! }
+//! ```
+//!
+//! The library is linked into an executable with entry point `_sel4_start`, as seL4's
+//! `DeclareRootserver` does (`-Wl,-u_sel4_start -Wl,-e_sel4_start`, with
+//! `tls_rootserver.lds`), and without a C runtime (no crt files, no sel4runtime). It must not
+//! be linked with C's libsel4 library either, since this crate defines libsel4's
+//! `__sel4_ipc_buffer` (sel4-sys's `define-ipc-buffer` feature).
+//!
+//! # What happens before `main`
+//!
+//! The kernel starts the root thread at `_sel4_start` with no stack, the address of the
+//! `seL4_BootInfo` in the first argument register, and the thread pointer register zero.
+//! `_sel4_start` (assembly, per architecture):
+//!
+//! 1. points the stack pointer at the top of a static stack of [`STACK_SIZE`] bytes;
+//! 2. calls into Rust to set up thread-local storage: the `PT_TLS` program header, found
+//!    through the ELF header at `__ehdr_start`, gives the TLS image (`.tdata`, copied) and
+//!    its size (`.tbss`, zeroed), which go into a static area of [`STATIC_TLS_SIZE`] bytes
+//!    laid out as the architecture's ABI requires;
+//! 3. writes the thread pointer register (`TPIDR_EL0` on AArch64), in assembly, so that no
+//!    compiled code can touch thread-local variables before it is set;
+//! 4. calls the Rust entry function, which sets libsel4's IPC buffer pointer to the buffer
+//!    the boot information names (`seL4_SetIPCBuffer`) and calls the program's `main` with
+//!    the boot information.
+//!
+//! When `main` returns, the root thread suspends itself ([`halt`]).
+//!
+//! # Panics
+//!
+//! The panic handler prints `panicked at <file>:<line>:<column>:` and the message on the
+//! kernel's debug console (when the kernel has `PRINTING`), then suspends the root thread.
+//!
+//! # Architectures
+//!
+//! AArch64 (`aarch64-unknown-none`). Others fail to compile with a message naming the
+//! architecture; each one needs its `_sel4_start` and its TLS layout in `src/arch/`.
+
+#![no_std]
+#![deny(
+    missing_docs,
+    unsafe_op_in_unsafe_fn,
+    clippy::undocumented_unsafe_blocks
+)]
+
+mod arch;
+mod tls;
+
+use sel4::BootInfo;
+use sel4_sys::seL4_BootInfo;
+
+pub use sel4;
+
+/// The size in bytes of the root thread's stack, a static array (`.bss`).
+///
+/// There is no guard page below it: overflowing it overwrites other static data.
+pub const STACK_SIZE: usize = 64 * 1024;
+
+/// The size in bytes of the static area that holds the root thread's thread-local storage:
+/// the TLS block (`.tdata` and `.tbss`) plus the ABI's reserved space and alignment padding
+/// must fit, or the runtime stops before `main` with a message.
+pub const STATIC_TLS_SIZE: usize = 16 * 1024;
+
+/// Declares the root server's `main`: `sel4_runtime::main!(path::to::main)`, where `main` is
+/// a `fn(&sel4::BootInfo)`.
+///
+/// It defines the function `__sel4_runtime_main` that the runtime calls once the root thread
+/// is set up (see the [crate documentation](crate#what-happens-before-main)). Use it exactly
+/// once in a program; without it, linking fails with `__sel4_runtime_main` undefined.
+#[macro_export]
+macro_rules! main {
+    ($main:path) => {
+        /// The root server's `main`, as declared with `sel4_runtime::main!`.
+        #[doc(hidden)]
+        #[no_mangle]
+        pub fn __sel4_runtime_main(bootinfo: &'static $crate::sel4::BootInfo) {
+            let main: fn(&$crate::sel4::BootInfo) = $main;
+            main(bootinfo)
+        }
+    };
+}
+
+extern "Rust" {
+    /// The program's `main`, defined by [`main!`].
+    fn __sel4_runtime_main(bootinfo: &'static BootInfo);
+}
+
+/// The Rust entry point, called by `_sel4_start` once the stack and the thread pointer are
+/// set.
+///
+/// # Safety
+///
+/// Only for `_sel4_start`: `bootinfo` is the address the kernel passed to the root thread.
+unsafe extern "C" fn rust_entry(bootinfo: *const seL4_BootInfo) -> ! {
+    // SAFETY: the kernel maps the boot information frame for the root task and never
+    // changes it afterwards.
+    let bootinfo: &'static BootInfo = unsafe { BootInfo::from_ptr(bootinfo) };
+    // SAFETY: this is the root thread's IPC buffer, mapped and registered with the kernel;
+    // the thread-local pointer variable is this thread's own.
+    unsafe { sel4_sys::seL4_SetIPCBuffer(bootinfo.ipc_buffer()) };
+    // SAFETY: `main!` defines the function with this signature.
+    unsafe { __sel4_runtime_main(bootinfo) };
+    halt()
+}
+
+/// Suspends the root thread (`seL4_TCB_Suspend` on `seL4_CapInitThreadTCB`), and spins
+/// should that fail.
+///
+/// What the runtime does when `main` returns and after a panic. It stops the root thread
+/// only: a thread that the program started runs on.
+///
+/// It does not use the IPC buffer or any thread-local variable (the invocation passes its
+/// message in registers), so it also works before thread-local storage is set up.
+pub fn halt() -> ! {
+    let tag = sel4_sys::seL4_MessageInfo::new(sel4_sys::invocation_label::TCBSuspend, 0, 0, 0);
+    let [mut mr0, mut mr1, mut mr2, mut mr3] = [0; 4];
+    let reply = sel4_sys::seL4_CallWithMRs(
+        sel4_sys::seL4_CapInitThreadTCB,
+        tag,
+        &mut mr0,
+        &mut mr1,
+        &mut mr2,
+        &mut mr3,
+    );
+    // Only reached if the kernel refused: the label of the reply is the error.
+    let error = sel4::Error::from_sys(reply.get_label());
+    sel4::debug_println!("sel4-runtime: cannot suspend the root thread: {error:?}");
+    loop {
+        core::hint::spin_loop();
+    }
+}
+
+/// Sets up the root thread's thread-local storage and returns the value for the thread
+/// pointer register, for `_sel4_start`; stops the thread with a message if it cannot.
+///
+/// Must not touch thread-local variables (the thread pointer is not set yet): it prints with
+/// `seL4_DebugPutChar`, which passes only registers.
+extern "C" fn init_tls() -> usize {
+    match tls::init() {
+        Ok(thread_pointer) => thread_pointer,
+        Err(why) => {
+            sel4::debug::put_bytes(b"sel4-runtime: cannot set up thread-local storage: ");
+            sel4::debug::put_bytes(why.as_bytes());
+            sel4::debug::put_bytes(b"\n");
+            halt()
+        }
+    }
+}
+
+#[panic_handler]
+fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
+    sel4::debug::print_panic(info);
+    halt()
+}

@@ -1,0 +1,231 @@
+//! The boot information the kernel gives the root task.
+
+use core::fmt;
+use core::ops::Range;
+
+use sel4_sys::{seL4_BootInfo, seL4_IPCBuffer, seL4_SlotRegion, seL4_UntypedDesc, seL4_Word};
+
+use crate::{cap_type, Cap, CapType};
+
+/// The kernel's boot information for the root task (`seL4_BootInfo`): which slots of the
+/// root CNode hold what, and the initial untyped memory.
+///
+/// A transparent wrapper: a `&BootInfo` is a `&seL4_BootInfo` ([`BootInfo::inner`] gives the
+/// raw structure). The runtime hands it to the root task's `main`; C code has it from
+/// `sel4runtime_bootinfo()`.
+#[repr(transparent)]
+pub struct BootInfo(seL4_BootInfo);
+
+impl BootInfo {
+    /// The boot information at `ptr`, as the kernel passes it to the root task.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` must point to a valid `seL4_BootInfo` (the kernel's boot information frame)
+    /// that stays mapped and unchanged for `'a`.
+    pub unsafe fn from_ptr<'a>(ptr: *const seL4_BootInfo) -> &'a Self {
+        // SAFETY: `BootInfo` is `repr(transparent)` over `seL4_BootInfo`, and the caller
+        // guarantees that `ptr` is valid for `'a`.
+        unsafe { &*ptr.cast::<Self>() }
+    }
+
+    /// The raw structure, for what this wrapper does not cover.
+    pub const fn inner(&self) -> &seL4_BootInfo {
+        &self.0
+    }
+
+    /// The address of the root task's IPC buffer (`ipcBuffer`).
+    pub const fn ipc_buffer(&self) -> *mut seL4_IPCBuffer {
+        self.0.ipcBuffer
+    }
+
+    /// The empty slots of the root CNode (`empty`).
+    pub const fn empty(&self) -> SlotRegion {
+        SlotRegion::from_sys(self.0.empty)
+    }
+
+    /// The slots of the capabilities to the initial untyped memory (`untyped`), in the order
+    /// of [`BootInfo::untyped_list`].
+    pub const fn untyped(&self) -> SlotRegion {
+        SlotRegion::from_sys(self.0.untyped)
+    }
+
+    /// The slots of the frames shared between nodes (`sharedFrames`).
+    pub const fn shared_frames(&self) -> SlotRegion {
+        SlotRegion::from_sys(self.0.sharedFrames)
+    }
+
+    /// The slots of the frames of the root task's image (`userImageFrames`).
+    pub const fn user_image_frames(&self) -> SlotRegion {
+        SlotRegion::from_sys(self.0.userImageFrames)
+    }
+
+    /// The slots of the page tables of the root task's image (`userImagePaging`).
+    pub const fn user_image_paging(&self) -> SlotRegion {
+        SlotRegion::from_sys(self.0.userImagePaging)
+    }
+
+    /// The slots of the I/O space capabilities (`ioSpaceCaps`).
+    pub const fn io_space_caps(&self) -> SlotRegion {
+        SlotRegion::from_sys(self.0.ioSpaceCaps)
+    }
+
+    /// The slots of the frames of the extra boot information pages (`extraBIPages`).
+    pub const fn extra_bi_pages(&self) -> SlotRegion {
+        SlotRegion::from_sys(self.0.extraBIPages)
+    }
+
+    /// The length in bytes of the extra boot information after this structure (`extraLen`).
+    pub const fn extra_len(&self) -> seL4_Word {
+        self.0.extraLen
+    }
+
+    /// The number of the node (CPU) the root task runs on (`nodeID`).
+    pub const fn node_id(&self) -> seL4_Word {
+        self.0.nodeID
+    }
+
+    /// The number of nodes (CPUs) (`numNodes`).
+    pub const fn num_nodes(&self) -> seL4_Word {
+        self.0.numNodes
+    }
+
+    /// The number of slots of the root CNode, as a power of two (`initThreadCNodeSizeBits`).
+    pub const fn init_thread_cnode_size_bits(&self) -> seL4_Word {
+        self.0.initThreadCNodeSizeBits
+    }
+
+    /// The scheduling domain of the root task (`initThreadDomain`).
+    pub const fn init_thread_domain(&self) -> seL4_Word {
+        self.0.initThreadDomain
+    }
+
+    /// The descriptions of the initial untyped memory, one per slot of
+    /// [`BootInfo::untyped`] (the valid part of `untypedList`).
+    pub fn untyped_list(&self) -> &[seL4_UntypedDesc] {
+        let list = &self.0.untypedList;
+        let len = usize::try_from(self.untyped().len()).unwrap_or(usize::MAX);
+        &list[..len.min(list.len())]
+    }
+
+    /// The initial untyped memory: each capability with its physical address, size and
+    /// whether it is device memory.
+    pub fn untypeds(&self) -> Untypeds<'_> {
+        Untypeds {
+            descs: self.untyped_list().iter(),
+            next_slot: self.untyped().start,
+        }
+    }
+}
+
+impl fmt::Debug for BootInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BootInfo")
+            .field("node_id", &self.node_id())
+            .field("num_nodes", &self.num_nodes())
+            .field("ipc_buffer", &self.ipc_buffer())
+            .field("empty", &self.empty())
+            .field("untyped", &self.untyped())
+            .field(
+                "init_thread_cnode_size_bits",
+                &self.init_thread_cnode_size_bits(),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+/// A half-open range of slots in the root CNode (`seL4_SlotRegion`): `start..end`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SlotRegion {
+    /// The first slot.
+    pub start: seL4_Word,
+    /// One past the last slot.
+    pub end: seL4_Word,
+}
+
+impl SlotRegion {
+    /// The region the raw structure describes.
+    pub const fn from_sys(region: seL4_SlotRegion) -> Self {
+        Self {
+            start: region.start,
+            end: region.end,
+        }
+    }
+
+    /// The number of slots (0 if `end` is not after `start`).
+    pub const fn len(&self) -> seL4_Word {
+        self.end.saturating_sub(self.start)
+    }
+
+    /// Whether the region has no slots.
+    pub const fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The slot numbers, as a range.
+    pub const fn range(&self) -> Range<seL4_Word> {
+        self.start..self.end
+    }
+
+    /// The capability in the `index`-th slot of the region, taken to be of type `T`, or
+    /// `None` if the region is shorter. (In the root task a slot number is the capability's
+    /// address.)
+    pub fn cap<T: CapType>(&self, index: seL4_Word) -> Option<Cap<T>> {
+        (index < self.len()).then(|| Cap::from_bits(self.start + index))
+    }
+}
+
+/// One region of initial untyped memory, from [`BootInfo::untypeds`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UntypedInfo {
+    /// The capability to the untyped object.
+    pub cap: Cap<cap_type::Untyped>,
+    /// Its physical address.
+    pub paddr: seL4_Word,
+    /// Its size in bytes, as a power of two.
+    pub size_bits: u8,
+    /// Whether it is device memory (which can only be retyped into frames) rather than RAM.
+    pub is_device: bool,
+}
+
+impl UntypedInfo {
+    /// Its size in bytes (saturating at the largest word).
+    pub const fn size(&self) -> seL4_Word {
+        let one: seL4_Word = 1;
+        match one.checked_shl(self.size_bits as u32) {
+            Some(size) => size,
+            None => seL4_Word::MAX,
+        }
+    }
+}
+
+/// Iterator over the initial untyped memory: [`BootInfo::untypeds`].
+#[derive(Debug, Clone)]
+pub struct Untypeds<'a> {
+    descs: core::slice::Iter<'a, seL4_UntypedDesc>,
+    next_slot: seL4_Word,
+}
+
+impl Iterator for Untypeds<'_> {
+    type Item = UntypedInfo;
+
+    fn next(&mut self) -> Option<UntypedInfo> {
+        let desc = self.descs.next()?;
+        let slot = self.next_slot;
+        self.next_slot += 1;
+        Some(UntypedInfo {
+            cap: Cap::from_bits(slot),
+            paddr: desc.paddr,
+            size_bits: desc.sizeBits,
+            is_device: desc.isDevice != 0,
+        })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.descs.size_hint()
+    }
+}
+
+impl ExactSizeIterator for Untypeds<'_> {}
+
+impl core::iter::FusedIterator for Untypeds<'_> {}

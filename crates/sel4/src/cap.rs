@@ -1,0 +1,205 @@
+//! Typed capability pointers.
+
+use core::fmt;
+use core::marker::PhantomData;
+
+use sel4_sys::{seL4_CPtr, seL4_Word};
+
+/// A capability pointer (`seL4_CPtr`) to an object of type `T`, such as [`Cap<Endpoint>`].
+///
+/// It is a plain address in the caller's CSpace with the object type as a compile-time tag:
+/// the same size and representation as `seL4_CPtr` (`#[repr(transparent)]`), `Copy`, and
+/// it owns nothing. The type is a promise made by whoever created the value: the kernel
+/// checks the actual capability at each invocation and fails with
+/// [`Error::InvalidCapability`](crate::Error::InvalidCapability) or
+/// [`Error::IllegalOperation`](crate::Error::IllegalOperation) if it is something else.
+///
+/// [`Cap<Endpoint>`]: cap_type::Endpoint
+#[repr(transparent)]
+pub struct Cap<T: CapType> {
+    cptr: seL4_CPtr,
+    _type: PhantomData<T>,
+}
+
+impl<T: CapType> Cap<T> {
+    /// The capability at `cptr`, taken to be of type `T`.
+    pub const fn from_bits(cptr: seL4_CPtr) -> Self {
+        Self {
+            cptr,
+            _type: PhantomData,
+        }
+    }
+
+    /// The capability pointer, for `sel4_sys` functions and C code.
+    pub const fn bits(self) -> seL4_CPtr {
+        self.cptr
+    }
+
+    /// The same capability pointer taken to be of type `U`.
+    pub const fn cast<U: CapType>(self) -> Cap<U> {
+        Cap::from_bits(self.cptr)
+    }
+
+    /// The same capability pointer as an [`Unspecified`](cap_type::Unspecified) capability.
+    pub const fn upcast(self) -> Cap<cap_type::Unspecified> {
+        self.cast()
+    }
+
+    /// Whether this is the null capability pointer (`seL4_CapNull`, slot 0).
+    pub const fn is_null(self) -> bool {
+        self.cptr == sel4_sys::seL4_CapNull
+    }
+}
+
+// Implemented by hand: derives would require `T` itself to be `Clone`, `PartialEq`, ...
+impl<T: CapType> Clone for Cap<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: CapType> Copy for Cap<T> {}
+
+impl<T: CapType> PartialEq for Cap<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.cptr == other.cptr
+    }
+}
+
+impl<T: CapType> Eq for Cap<T> {}
+
+impl<T: CapType> core::hash::Hash for Cap<T> {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        self.cptr.hash(state);
+    }
+}
+
+impl<T: CapType> fmt::Debug for Cap<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Cap<{}>({:#x})", T::NAME, self.cptr)
+    }
+}
+
+/// A type of capability: the marker types in [`cap_type`].
+pub trait CapType: Copy + 'static {
+    /// The name of the type, for debug output.
+    const NAME: &'static str;
+}
+
+/// A type of kernel object that an untyped object can be retyped into.
+pub trait ObjectType: CapType {
+    /// The object type number the kernel takes (`seL4_EndpointObject`, ...).
+    const OBJECT_TYPE: seL4_Word;
+}
+
+/// An object type whose objects all have the same size.
+pub trait FixedSizeObject: ObjectType {
+    /// The size of one object, as a power of two in bytes (`seL4_EndpointBits`, ...).
+    const SIZE_BITS: seL4_Word;
+}
+
+/// Marker types for [`Cap`]: one per type of kernel object.
+pub mod cap_type {
+    use super::{CapType, FixedSizeObject, ObjectType};
+    use sel4_sys::seL4_Word;
+
+    macro_rules! cap_types {
+        ($($(#[$doc:meta])* $name:ident $(= $object:ident $(, $bits:ident)?)?;)*) => {$(
+            $(#[$doc])*
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+            pub enum $name {}
+
+            impl CapType for $name {
+                const NAME: &'static str = stringify!($name);
+            }
+
+            $(
+                impl ObjectType for $name {
+                    const OBJECT_TYPE: seL4_Word = sel4_sys::$object;
+                }
+
+                $(
+                    impl FixedSizeObject for $name {
+                        const SIZE_BITS: seL4_Word = sel4_sys::$bits;
+                    }
+                )?
+            )?
+        )*};
+    }
+
+    cap_types! {
+        /// Untyped memory, from which all other objects are made (`seL4_UntypedObject`).
+        Untyped = seL4_UntypedObject;
+        /// A thread control block (`seL4_TCBObject`).
+        Tcb = seL4_TCBObject, seL4_TCBBits;
+        /// An IPC endpoint (`seL4_EndpointObject`).
+        Endpoint = seL4_EndpointObject, seL4_EndpointBits;
+        /// A notification object (`seL4_NotificationObject`).
+        Notification = seL4_NotificationObject, seL4_NotificationBits;
+        /// A CNode, a table of capability slots (`seL4_CapTableObject`).
+        CNode = seL4_CapTableObject;
+        /// Any capability: the type is not known or does not matter.
+        Unspecified;
+    }
+}
+
+/// A window of slots in a CNode that capabilities are created in, addressed as the kernel's
+/// invocations take it: the CNode at `node_index`, resolved to `node_depth` bits from `root`,
+/// and `count` slots in it from `offset` on.
+///
+/// A `node_depth` of 0 names `root` itself; [`Cap::<CNode>::slots`](Cap::slots) makes such a
+/// window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CNodeSlots {
+    /// The CNode that `node_index` is resolved in.
+    pub root: Cap<cap_type::CNode>,
+    /// The destination CNode's address, relative to `root`.
+    pub node_index: seL4_Word,
+    /// How many bits of `node_index` to resolve; 0 for `root` itself.
+    pub node_depth: seL4_Word,
+    /// The first slot of the window in the destination CNode.
+    pub offset: seL4_Word,
+    /// How many slots the window has.
+    pub count: seL4_Word,
+}
+
+impl Cap<cap_type::CNode> {
+    /// The window of `count` slots of this CNode from `offset` on.
+    pub const fn slots(self, offset: seL4_Word, count: seL4_Word) -> CNodeSlots {
+        CNodeSlots {
+            root: self,
+            node_index: 0,
+            node_depth: 0,
+            offset,
+            count,
+        }
+    }
+}
+
+/// The capabilities the kernel gives the root task, in the slots libsel4 names
+/// (`seL4_CapInitThreadTCB`, ...).
+///
+/// In the root task's CSpace a capability pointer equals its slot number in the root CNode.
+pub mod init_thread {
+    use super::{cap_type, Cap};
+
+    /// The root task's own thread (`seL4_CapInitThreadTCB`).
+    pub const TCB: Cap<cap_type::Tcb> = Cap::from_bits(sel4_sys::seL4_CapInitThreadTCB);
+    /// The root task's root CNode (`seL4_CapInitThreadCNode`).
+    pub const CNODE: Cap<cap_type::CNode> = Cap::from_bits(sel4_sys::seL4_CapInitThreadCNode);
+    /// The root task's address space (`seL4_CapInitThreadVSpace`).
+    pub const VSPACE: Cap<cap_type::Unspecified> =
+        Cap::from_bits(sel4_sys::seL4_CapInitThreadVSpace);
+    /// The IRQ control capability (`seL4_CapIRQControl`).
+    pub const IRQ_CONTROL: Cap<cap_type::Unspecified> =
+        Cap::from_bits(sel4_sys::seL4_CapIRQControl);
+    /// The ASID control capability (`seL4_CapASIDControl`).
+    pub const ASID_CONTROL: Cap<cap_type::Unspecified> =
+        Cap::from_bits(sel4_sys::seL4_CapASIDControl);
+    /// The frame holding the boot information (`seL4_CapBootInfoFrame`).
+    pub const BOOT_INFO_FRAME: Cap<cap_type::Unspecified> =
+        Cap::from_bits(sel4_sys::seL4_CapBootInfoFrame);
+    /// The frame of the root task's IPC buffer (`seL4_CapInitThreadIPCBuffer`).
+    pub const IPC_BUFFER: Cap<cap_type::Unspecified> =
+        Cap::from_bits(sel4_sys::seL4_CapInitThreadIPCBuffer);
+}

@@ -1,0 +1,195 @@
+"""Helpers for boot tests: an seL4 workspace, a CMake + ninja build in it, and a QEMU run.
+
+    ws, why = workspace()                # skip with `why` when ws is None
+    b = configure_and_build(ws, "hello", ["-DPLATFORM=qemu-arm-virt", "-DSIMULATION=TRUE"])
+    assert b.ok, b.failure()
+    out = simulate(b.dir, until="hello", timeout=60)
+
+No pytest here, so scripts can use it too. Builds are slow (minutes), so nothing is rebuilt
+implicitly: each configure_and_build starts from an empty build directory.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import os
+import re
+import selectors
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SETUP = ROOT / "scripts" / "setup-workspace"
+#: Where the shared workspace lives (git-ignored); SEL4_RUST_WORKSPACE points elsewhere.
+WORKSPACE = Path(os.environ.get("SEL4_RUST_WORKSPACE", ROOT / "build" / "workspace")).absolute()
+
+#: Programs an aarch64 qemu-arm-virt build and run need, and the Debian package of each.
+TOOLS = {
+    "git": "git",
+    "cmake": "cmake",
+    "ninja": "ninja-build",
+    "aarch64-linux-gnu-gcc": "gcc-aarch64-linux-gnu",
+    "qemu-system-aarch64": "qemu-system-arm",
+    "dtc": "device-tree-compiler",
+    "cpio": "cpio",
+    "xmllint": "libxml2-utils",
+}
+#: Python modules the kernel's and seL4_tools' build scripts import (all come with `sel4-deps`).
+MODULES = ["jinja2", "yaml", "pyfdt", "lxml", "ply", "jsonschema", "libarchive", "elftools"]
+
+
+def missing_prerequisites() -> str:
+    """What is missing to build and boot, as one sentence naming how to get it, or ""."""
+    tools = [f"{t} (apt-get install {pkg})" for t, pkg in TOOLS.items() if shutil.which(t) is None]
+    mods = [m for m in MODULES if importlib.util.find_spec(m) is None]
+    parts = []
+    if tools:
+        parts.append("missing " + ", ".join(tools))
+    if mods:
+        parts.append(f"missing Python modules {', '.join(mods)} (pip install sel4-deps)")
+    return "; ".join(parts)
+
+
+@functools.cache
+def workspace() -> tuple[Path | None, str]:
+    """The workspace made by scripts/setup-workspace, or (None, why it cannot be had).
+
+    Cached: setup-workspace runs once per process (it is quick when nothing changed, but
+    git still checks every clone).
+    """
+    if why := missing_prerequisites():
+        return None, why
+    r = subprocess.run([sys.executable, str(SETUP), str(WORKSPACE)], capture_output=True, text=True)
+    if r.returncode != 0:
+        # The script's error line names the URL that could not be cloned and what to do.
+        err = [ln for ln in r.stderr.splitlines() if "error" in ln] or r.stderr.splitlines()[-3:]
+        return None, "scripts/setup-workspace failed: " + " ".join(err).strip()
+    return WORKSPACE, ""
+
+
+def _run(cmd: list[str], cwd: Path, log: Path, timeout: float) -> int | None:
+    """Run cmd with output to log; its exit code, or None on timeout (its process group killed).
+
+    A new session makes it a process-group leader, so a timeout also ends ninja's compilers.
+    """
+    with log.open("wb") as f:
+        p = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=f, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            return p.wait(timeout=max(timeout, 1))
+        except subprocess.TimeoutExpired:
+            _kill_group(p)
+            with log.open("a") as g:
+                g.write(f"\n*** timed out after {timeout:.0f}s: {' '.join(cmd)}\n")
+            return None
+
+
+def _kill_group(p: subprocess.Popen[bytes]) -> None:
+    """End p and everything it started (its process group), and reap p.
+
+    SIGINT first, as Ctrl-C would: ./simulate then reaps QEMU and ninja its compilers. A plain
+    SIGKILL would leave the grandchildren as zombies of init, which in a container may never
+    reap them. SIGKILL after a grace period for whatever ignored SIGINT.
+    """
+    for sig, grace in ((signal.SIGINT, 5.0), (signal.SIGKILL, None)):
+        try:
+            os.killpg(p.pid, sig)
+        except ProcessLookupError:
+            break  # the whole group is gone
+        try:
+            p.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            pass
+    p.wait()
+
+
+def _tail(path: Path, lines: int = 40) -> str:
+    if not path.exists():
+        return ""
+    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+
+@dataclass
+class Build:
+    """One configure + build; return codes are None when the step did not run or timed out."""
+
+    dir: Path
+    configure_rc: int | None
+    build_rc: int | None
+    configure_log: Path
+    build_log: Path
+    configure_seconds: float
+    build_seconds: float
+
+    @property
+    def ok(self) -> bool:
+        return self.configure_rc == 0 and self.build_rc == 0
+
+    def failure(self, lines: int = 40) -> str:
+        """For an assert message: which step failed, its log, and the log's last lines."""
+        if self.configure_rc != 0:
+            step, rc, log = "init-build.sh", self.configure_rc, self.configure_log
+        else:
+            step, rc, log = "ninja", self.build_rc, self.build_log
+        state = "timed out" if rc is None else f"exited {rc}"
+        return f"{step} {state} in {self.dir} (log: {log}); last lines:\n{_tail(log, lines)}"
+
+
+def configure_and_build(ws: Path, name: str, options: list[str], timeout: float = 1200) -> Build:
+    """Configure with ../init-build.sh <options> and run ninja in a fresh <ws>/build-<name>.
+
+    The build directory must sit directly in the workspace: init-build.sh is called as
+    ../init-build.sh, and the project's CMake finds the workspace from the build directory.
+    Never raises for a failed build; `timeout` covers both steps together.
+    """
+    bdir = ws / f"build-{name}"
+    shutil.rmtree(bdir, ignore_errors=True)
+    bdir.mkdir(parents=True)
+    clog, blog = bdir / "configure.log", bdir / "build.log"
+    t0 = time.monotonic()
+    crc = _run(["../init-build.sh", *options], bdir, clog, timeout)
+    t1 = time.monotonic()
+    brc = _run(["ninja"], bdir, blog, timeout - (t1 - t0)) if crc == 0 else None
+    return Build(bdir, crc, brc, clog, blog, t1 - t0, time.monotonic() - t1)
+
+
+def simulate(build_dir: Path, until: str | re.Pattern[str], timeout: float) -> str:
+    """Run ./simulate until `until` is in its output, it exits, or `timeout` seconds pass.
+
+    Returns the output so far (decoded, without \\r). QEMU never exits by itself when the
+    system just idles, so the whole process group (the script and QEMU) is always killed.
+    stdin is /dev/null so QEMU's -nographic console does not touch the terminal.
+    """
+    pattern = re.compile(re.escape(until)) if isinstance(until, str) else until
+    p = subprocess.Popen(
+        ["./simulate"],
+        cwd=build_dir,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    assert p.stdout is not None
+    buf = bytearray()
+    deadline = time.monotonic() + timeout
+    try:
+        with selectors.DefaultSelector() as sel:
+            sel.register(p.stdout, selectors.EVENT_READ)
+            while (left := deadline - time.monotonic()) > 0:
+                if not sel.select(left):
+                    continue
+                chunk = os.read(p.stdout.fileno(), 65536)
+                if not chunk:
+                    break  # EOF: QEMU exited
+                buf += chunk
+                if pattern.search(buf.decode(errors="replace")):
+                    break
+    finally:
+        _kill_group(p)
+        p.stdout.close()
+    return buf.decode(errors="replace").replace("\r", "")
