@@ -8,10 +8,12 @@ naming what is missing, when the seL4 sources or the cross tools are not availab
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 import sel4build
+from bitfieldcheck import compare
 from conftest import ROOT
 
 WS, WHY_NOT = sel4build.workspace()
@@ -40,9 +42,16 @@ def check_hello(out: str) -> None:
 
 
 @pytest.mark.parametrize("platform", ["qemu-arm-virt", "zynqmp"])
-def test_boot_hello(platform: str) -> None:
-    out = boot(build(f"hello-{platform}", f"-DPLATFORM={platform}"), "hello: done, suspending")
-    check_hello(out)
+def test_boot_hello(platform: str, tmp_path: Path) -> None:
+    bdir = build(f"hello-{platform}", f"-DPLATFORM={platform}")
+    check_hello(boot(bdir, "hello: done, suspending"))
+    # The bitfield types, bit for bit against the C headers this very kernel build generated.
+    if shutil.which("cc") and shutil.which("rustc"):
+        lib = bdir / "libsel4"
+        arch = lib / "sel4_arch_include" / "aarch64" / "sel4" / "sel4_arch"
+        specs = [lib / "include" / "sel4" / "shared_types.pbf", arch / "types.pbf"]
+        headers = [lib / "include" / "sel4" / "shared_types_gen.h", arch / "types_gen.h"]
+        compare(specs, tmp_path, seed=len(platform), headers=headers)
 
 
 def test_boot_hello_mcs() -> None:
@@ -68,3 +77,19 @@ def test_boot_c_calls_rust(platform: str) -> None:
     assert "Hello from C on seL4! Calling into Rust." in out
     assert re.search(r"rust_retype_endpoint\(untyped \d+, slot \d+\) = 0 \(seL4_NoError\)", out), out[-2000:]
     assert "rust_cap_object_type(slot" in out and "= 2 (seL4_EndpointObject is 2)" in out
+
+
+def test_missing_toolchain_is_one_clear_error() -> None:
+    assert WS is not None
+    # rustup's toolchain here has neither the bare-metal target nor rust-src.
+    fake = WS / "no-such-rust"
+    result = sel4build.configure_and_build(
+        WS, "no-toolchain", ["-DPLATFORM=qemu-arm-virt", f"-DSEL4_RUST_RUSTC={fake}/rustc", f"-DSEL4_RUST_CARGO={fake}/cargo"]
+    )
+    assert result.configure_rc not in (0, None)
+    log = result.configure_log.read_text()
+    assert log.count("CMake Error") == 1, log[-3000:]
+    assert "No Rust toolchain can build for aarch64-unknown-none" in log
+    assert f"{fake}/rustc / {fake}/cargo: not found" in log
+    assert "apt-get install rustc-web cargo-web rust-web-src" in log
+    assert "rustup target add aarch64-unknown-none" in log
