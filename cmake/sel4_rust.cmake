@@ -154,7 +154,8 @@ function(_sel4_rust_cargo_home out)
         )
     endif()
     file(CONFIGURE OUTPUT "${home}/config.toml" CONTENT "${config}" @ONLY)
-    set(${out} "${home}" PARENT_SCOPE)
+    # In the cache, so that a project that add_subdirectory()'d this one sees it too.
+    set(${out} "${home}" CACHE INTERNAL "")
 endfunction()
 
 _sel4_rust_generate_bindings()
@@ -202,7 +203,8 @@ function(sel4_rust_import_crates)
         )
         # local-exec: the root server's TLS is laid out statically, as C's is.
         corrosion_add_target_rustflags(${crate} ${cfg_flags} -Ztls-model=local-exec)
-        add_dependencies(cargo-build_${crate} sel4_rust_bindings)
+        # cargo-prebuild_ is what Corrosion's cargo step waits for; cargo-build_ is only a wrapper.
+        add_dependencies(cargo-prebuild_${crate} sel4_rust_bindings)
     endforeach()
 endfunction()
 

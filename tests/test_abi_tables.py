@@ -374,8 +374,11 @@ def test_enum_ctype(recorded: tuple[str, Config, Abi, dict[str, int], dict[str, 
     enums = [item for item in abi.items if isinstance(item, Enum)]
     prio = next(e for e in enums if any(m.name == "seL4_InvalidPrio" for m in e.members))
     assert prio.ctype == "isize" and prio.name is None
+    # A C enum type is int-sized unless SEL4_FORCE_LONG_ENUM pads it to a word.
     error = next(e for e in enums if e.name == "seL4_Error")
-    assert error.ctype == "seL4_Word" and error.pad is None
+    assert error.ctype == "seL4_Uint32" and error.pad is None
+    lookup = next(e for e in enums if e.name == "seL4_LookupFailureType")
+    assert lookup.ctype == "seL4_Word" and lookup.pad == "seL4_LookupFailureType"
 
 
 # ---- loader unit tests on small tables -----------------------------------------------
@@ -413,7 +416,7 @@ members = [
     mcs = replace(aarch64, values={**aarch64.values, "KERNEL_MCS": True})
     assert load_tables([path], mcs).values() == {"A": 0, "B": 1, "C": 2, "D": 3, "E10": 10, "F": 11, "G": 0}
     (enum,) = abi.items
-    assert isinstance(enum, Enum) and enum.ctype == "seL4_Word" and enum.pad is None
+    assert isinstance(enum, Enum) and enum.ctype == "seL4_Uint32" and enum.pad is None  # int-sized in C
 
 
 def test_enum_pad_and_negative_members(tmp_path: Path, aarch64: Config) -> None:

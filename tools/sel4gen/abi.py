@@ -336,10 +336,15 @@ class _Loader:
             if not (isinstance(pad, str) and pad.isidentifier()):
                 raise GenError(f"{what}: pad must be the identifier given to SEL4_FORCE_LONG_ENUM", path, line)
             self._define_value(pad_name(pad), pad_value(self.word_bits), path, line)
+        negative = any(m.value < 0 for m in members)
         if "type" in raw:
             ctype = self._type(raw["type"], path, line, what)
+        elif pad is None and name is not None:
+            # A C enum type without SEL4_FORCE_LONG_ENUM is int-sized (GCC: unsigned int
+            # unless a member is negative); Rust must match it where it crosses into C.
+            ctype = "seL4_Int32" if negative else "seL4_Uint32"
         else:
-            ctype = "isize" if any(m.value < 0 for m in members) else "seL4_Word"
+            ctype = "isize" if negative else "seL4_Word"
         for member, mline in zip(members, member_lines, strict=True):
             self._check_range(member.value, ctype, path, mline, f"enum member {member.name!r}")
         if name is not None:

@@ -135,7 +135,7 @@ pub fn halt() -> ! {
         &mut mr3,
     );
     // Only reached if the kernel refused: the label of the reply is the error.
-    let error = sel4::Error::from_sys(reply.get_label());
+    let error = sel4::Error::from_sys(reply.get_label() as sel4_sys::seL4_Error);
     sel4::debug_println!("sel4-runtime: cannot suspend the root thread: {error:?}");
     loop {
         core::hint::spin_loop();

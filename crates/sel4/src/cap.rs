@@ -115,7 +115,7 @@ pub mod cap_type {
 
             $(
                 impl ObjectType for $name {
-                    const OBJECT_TYPE: seL4_Word = sel4_sys::$object;
+                    const OBJECT_TYPE: seL4_Word = sel4_sys::$object as seL4_Word;
                 }
 
                 $(

@@ -166,11 +166,11 @@ impl CapTag {
     /// has; `None` for the others.
     pub const fn object_type(self) -> Option<sel4_sys::seL4_Word> {
         match self {
-            Self::Untyped => Some(sel4_sys::seL4_UntypedObject),
-            Self::Thread => Some(sel4_sys::seL4_TCBObject),
-            Self::Endpoint => Some(sel4_sys::seL4_EndpointObject),
-            Self::Notification => Some(sel4_sys::seL4_NotificationObject),
-            Self::CNode => Some(sel4_sys::seL4_CapTableObject),
+            Self::Untyped => Some(sel4_sys::seL4_UntypedObject as sel4_sys::seL4_Word),
+            Self::Thread => Some(sel4_sys::seL4_TCBObject as sel4_sys::seL4_Word),
+            Self::Endpoint => Some(sel4_sys::seL4_EndpointObject as sel4_sys::seL4_Word),
+            Self::Notification => Some(sel4_sys::seL4_NotificationObject as sel4_sys::seL4_Word),
+            Self::CNode => Some(sel4_sys::seL4_CapTableObject as sel4_sys::seL4_Word),
             _ => None,
         }
     }

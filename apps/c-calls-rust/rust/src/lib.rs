@@ -9,8 +9,8 @@
 //! The C declarations are in `apps/c-calls-rust/include/c_calls_rust.h`; the tests check that
 //! they match the functions here.
 //!
-//! Errors cross the boundary as C `int`s holding `seL4_Error` values: libsel4's C
-//! `seL4_Error` is an enum, int-sized, while sel4-sys's Rust alias `seL4_Error` is a word.
+//! Errors cross the boundary as C `int`s holding `seL4_Error` values (libsel4's C
+//! `seL4_Error` is an int-sized enum, as is sel4-sys's `seL4_Error`).
 
 #![no_std]
 #![deny(missing_docs)]

@@ -1,0 +1,278 @@
+"""An existing seL4 project uses this one through add_subdirectory() and builds its own Rust crate.
+
+The test writes a small seL4 project of the usual shape (settings.cmake and easy-settings.cmake
+modelled on sel4test's, a CMakeLists.txt importing the kernel, the elfloader, musllibc with
+sel4runtime, libsel4, util_libs and seL4_libs), which then does
+
+    add_subdirectory(<this checkout> sel4-rust)
+    sel4_rust_import_crates(MANIFEST_PATH rust/Cargo.toml CRATES ext_rust)
+    sel4_rust_link_crate(TARGET ext-app CRATE ext_rust)
+
+with a Rust package of its own (outside this project's cargo workspace) that depends by path on
+crates/sel4. The C root server hands the kernel's boot information to Rust, Rust retypes untyped
+memory into a notification through the typed `sel4` crate and asks the kernel what the new
+capability is, and C prints the answer with printf (musllibc + sel4muslcsys). Built with the
+seL4 flow (init-build.sh, ninja) and booted with ./simulate in QEMU.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+import sel4build
+from conftest import ROOT
+
+#: The checkouts of the shared workspace the test project builds against (symlinked, not copied).
+SHARED_PROJECTS = ("musllibc", "util_libs", "seL4_libs", "sel4runtime")
+#: Where the test project sits in its workspace, as sel4test sits in projects/sel4test.
+PROJECT = "projects/ext-app"
+#: What the root server prints last; ./simulate is stopped when it appears.
+DONE = "ext-app: done, suspending"
+
+# sel4test's settings.cmake, cut down to what a single root server on qemu-arm-virt needs.
+SETTINGS = """\
+cmake_minimum_required(VERSION 3.16.0)
+
+set(project_dir "${CMAKE_CURRENT_LIST_DIR}/../..")
+file(GLOB project_modules ${project_dir}/projects/*)
+# The library checkouts are symbolic links into a shared workspace. Resolve them: musllibc's
+# build copies its source directory (cp -a, which copies a link as a link) and then deletes
+# and replaces files inside the copy, which would edit the shared checkout through the link.
+set(real_modules "")
+foreach(module IN LISTS project_modules)
+  get_filename_component(module "${module}" REALPATH)
+  list(APPEND real_modules "${module}")
+endforeach()
+list(APPEND CMAKE_MODULE_PATH ${project_dir}/kernel ${project_dir}/tools/seL4/cmake-tool/helpers/
+     ${project_dir}/tools/seL4/elfloader-tool/ ${real_modules})
+
+set(SEL4_CONFIG_DEFAULT_ADVANCED ON)
+include(application_settings)
+include(${CMAKE_CURRENT_LIST_DIR}/easy-settings.cmake)
+correct_platform_strings()
+
+find_package(seL4 REQUIRED)
+sel4_configure_platform_settings()
+
+set(valid_platforms ${KernelPlatform_all_strings} ${correct_platform_strings_platform_aliases})
+set_property(CACHE PLATFORM PROPERTY STRINGS ${valid_platforms})
+if(NOT "${PLATFORM}" IN_LIST valid_platforms)
+  message(FATAL_ERROR "Invalid PLATFORM selected: \\"${PLATFORM}\\"")
+endif()
+
+# As sel4test does: the thread pointer in the user-writable TPIDR_EL0.
+if(KernelSel4ArchAarch64)
+  set(KernelArmTLSReg tpidru CACHE STRING "" FORCE)
+endif()
+if(SIMULATION)
+  ApplyCommonSimulationSettings(${KernelSel4Arch})
+endif()
+ApplyCommonReleaseVerificationSettings(${RELEASE} FALSE)
+"""
+
+EASY_SETTINGS = """\
+set(PLATFORM "qemu-arm-virt" CACHE STRING "Platform")
+set(SIMULATION OFF CACHE BOOL "Simulation build")
+set(RELEASE OFF CACHE BOOL "Performance optimized build")
+set(KernelSel4Arch "" CACHE STRING "aarch32, aarch64, arm_hyp, ia32, x86_64, riscv32, riscv64")
+"""
+
+# @SEL4_RUST@ is replaced by this checkout's path: the project knows where it keeps sel4-rust,
+# as a project with a git submodule or a second manifest entry would.
+CMAKELISTS = """\
+cmake_minimum_required(VERSION 3.16.0)
+include(settings.cmake)
+project(ext-app C ASM)
+
+find_package(seL4 REQUIRED)
+find_package(elfloader-tool REQUIRED)
+find_package(musllibc REQUIRED)
+find_package(util_libs REQUIRED)
+find_package(seL4_libs REQUIRED)
+
+sel4_import_kernel()
+if(KernelArchARM OR KernelArchRiscV)
+  ApplyData61ElfLoaderSettings(${KernelPlatform} ${KernelSel4Arch})
+endif()
+elfloader_import_project()
+
+musllibc_setup_build_environment_with_sel4runtime()
+sel4_import_libsel4()
+util_libs_import_libraries()
+sel4_libs_import_libraries()  # sel4muslcsys: musllibc's system calls, so printf reaches the console
+
+# After libsel4, as sel4-rust requires; from here on its functions exist in this project.
+add_subdirectory("@SEL4_RUST@" sel4-rust)
+
+sel4_rust_import_crates(MANIFEST_PATH "${CMAKE_CURRENT_SOURCE_DIR}/rust/Cargo.toml" CRATES ext_rust)
+add_executable(ext-app main.c)
+target_link_libraries(ext-app PRIVATE sel4runtime sel4 muslc sel4muslcsys sel4_autoconf)
+sel4_rust_link_crate(TARGET ext-app CRATE ext_rust)
+include(rootserver)
+DeclareRootserver(ext-app)
+
+if(SIMULATION)
+  include(simulation)
+  if(KernelPlatformQEMUArmVirt)
+    SetSimulationScriptProperty(MEM_SIZE "2G")
+  endif()
+  GenerateSimulateScript()
+endif()
+"""
+
+# The [workspace] table makes the package a workspace of its own: without it cargo would look
+# upwards for one, and the test's tmp directory must not depend on what lies above it.
+CARGO_TOML = """\
+[package]
+name = "ext_rust"
+version = "0.1.0"
+edition = "2021"
+publish = false
+
+[lib]
+path = "src/lib.rs"
+crate-type = ["staticlib"]
+
+[dependencies]
+sel4 = { path = "@SEL4_RUST@/crates/sel4" }
+
+[workspace]
+
+[profile.release]
+panic = "abort"
+opt-level = "s"
+"""
+
+LIB_RS = """\
+//! The test project's Rust, called from its C root server (main.c).
+#![no_std]
+
+use core::ffi::c_long;
+
+use sel4::cap_type::Notification;
+use sel4::sys::seL4_BootInfo;
+use sel4::{init_thread, BootInfo, FixedSizeObject};
+
+/// Retypes the smallest RAM untyped that fits into a notification in the first empty slot of
+/// the root CNode, and returns the object type the kernel reports for the new capability
+/// (`seL4_NotificationObject` on success); negative on failure.
+///
+/// # Safety
+///
+/// `info` is the kernel's boot information (C's `sel4runtime_bootinfo()`).
+#[no_mangle]
+pub unsafe extern "C" fn ext_rust_make_notification(info: *const seL4_BootInfo) -> c_long {
+    // SAFETY: the caller passes the boot information frame, mapped for the program's lifetime.
+    let info = unsafe { BootInfo::from_ptr(info) };
+    let Some(untyped) = info
+        .untypeds()
+        .filter(|u| !u.is_device && sel4::sys::seL4_Word::from(u.size_bits) >= Notification::SIZE_BITS)
+        .min_by_key(|u| u.size_bits)
+    else {
+        return -1;
+    };
+    let slot = info.empty().start;
+    match untyped.cap.retype_one::<Notification>(init_thread::CNODE, slot) {
+        Ok(notification) => {
+            sel4::debug_println!("ext_rust: retyped {:?} into {notification:?}", untyped.cap);
+            notification
+                .debug_identify()
+                .and_then(|tag| tag.object_type())
+                .and_then(|t| c_long::try_from(t).ok())
+                .unwrap_or(-2)
+        }
+        Err(err) => {
+            sel4::debug_println!("ext_rust: retype failed: {err}");
+            -3
+        }
+    }
+}
+
+#[panic_handler]
+fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
+    sel4::debug::print_panic(info);
+    let _ = init_thread::TCB.suspend();
+    loop {
+        core::hint::spin_loop();
+    }
+}
+"""
+
+MAIN_C = """\
+#include <stdio.h>
+#include <sel4/sel4.h>
+#include <sel4runtime.h>
+
+long ext_rust_make_notification(const seL4_BootInfo *info);
+
+int main(void)
+{
+    printf("ext-app: C calling Rust\\n");
+    fflush(stdout); /* before Rust writes to the console itself */
+    long type = ext_rust_make_notification(sel4runtime_bootinfo());
+    printf("ext-app: Rust returned %ld, seL4_NotificationObject is %d\\n", type, (int)seL4_NotificationObject);
+    printf("%s\\n", "ext-app: done, suspending");
+    fflush(stdout);
+    seL4_TCB_Suspend(seL4_CapInitThreadTCB);
+    return 0;
+}
+"""
+
+
+def make_workspace(ws: Path, dest: Path) -> Path:
+    """A workspace at dest with ws's kernel, tools and libraries (symlinks) and the test project."""
+    (dest / "tools").mkdir(parents=True)
+    (dest / "kernel").symlink_to(ws / "kernel")
+    (dest / "tools" / "seL4").symlink_to(ws / "tools" / "seL4")
+    for name in SHARED_PROJECTS:
+        (dest / "projects" / name).parent.mkdir(exist_ok=True)
+        (dest / "projects" / name).symlink_to(ws / "projects" / name)
+    proj = dest / PROJECT
+    files = {
+        "settings.cmake": SETTINGS,
+        "easy-settings.cmake": EASY_SETTINGS,
+        "CMakeLists.txt": CMAKELISTS.replace("@SEL4_RUST@", str(ROOT)),
+        "main.c": MAIN_C,
+        "rust/Cargo.toml": CARGO_TOML.replace("@SEL4_RUST@", str(ROOT)),
+        "rust/src/lib.rs": LIB_RS,
+    }
+    for name, text in files.items():
+        (proj / name).parent.mkdir(parents=True, exist_ok=True)
+        (proj / name).write_text(text)
+    # The seL4 workspace convention: init-build.sh finds the project through easy-settings.cmake.
+    (dest / "init-build.sh").symlink_to("tools/seL4/cmake-tool/init-build.sh")
+    (dest / "easy-settings.cmake").symlink_to(f"{PROJECT}/easy-settings.cmake")
+    return dest
+
+
+def short_failure(b: sel4build.Build) -> str:
+    """b.failure() with each line cut to 300 characters.
+
+    A failed cargo step echoes its whole command, whose RUSTFLAGS (one --cfg per kernel option)
+    run to tens of kilobytes and would bury cargo's own error lines.
+    """
+    return "\n".join(ln if len(ln) <= 300 else ln[:300] + " [...]" for ln in b.failure(60).splitlines())
+
+
+def test_existing_project_adds_sel4_rust_as_subdirectory(tmp_path: Path) -> None:
+    ws, why = sel4build.workspace()
+    if ws is None:
+        pytest.skip(why)
+    ext_ws = make_workspace(ws, tmp_path / "ws")
+    # 10 minutes covers a cold build (Corrosion fetched, core built with -Zbuild-std) on two cores.
+    b = sel4build.configure_and_build(ext_ws, "ext", ["-DPLATFORM=qemu-arm-virt", "-DSIMULATION=TRUE"], timeout=600)
+    assert b.ok, short_failure(b)
+    # The bindings were generated in the including project's build, for its kernel.
+    assert (b.dir / "sel4-rust" / "gen" / "bindings.rs").is_file()
+    t0 = time.monotonic()
+    out = sel4build.simulate(b.dir, until=DONE, timeout=120)
+    print(f"configure {b.configure_seconds:.0f}s, build {b.build_seconds:.0f}s, boot {time.monotonic() - t0:.1f}s")
+    assert DONE in out, f"{DONE!r} not printed; ./simulate output:\n{out[-3000:]}"
+    assert "ext-app: C calling Rust" in out
+    assert re.search(r"ext_rust: retyped Cap<Untyped>\(0x[0-9a-f]+\) into Cap<Notification>\(0x[0-9a-f]+\)", out), out[-3000:]
+    m = re.search(r"ext-app: Rust returned (-?\d+), seL4_NotificationObject is (\d+)", out)
+    assert m, out[-3000:]
+    assert m[1] == m[2], f"the kernel does not see a notification in the new slot:\n{out[-3000:]}"
