@@ -193,3 +193,32 @@ def simulate(build_dir: Path, until: str | re.Pattern[str], timeout: float) -> s
         _kill_group(p)
         p.stdout.close()
     return buf.decode(errors="replace").replace("\r", "")
+
+
+#: The libraries a small seL4 project of the tests or benchmarks builds against.
+LIBRARIES = ("musllibc", "util_libs", "seL4_libs", "sel4runtime")
+PROJECT_SETTINGS = ROOT / "tests" / "sel4project"
+
+
+def project_workspace(ws: Path, dest: Path, name: str, files: dict[str, str]) -> Path:
+    """A workspace at dest for a small seL4 project projects/<name> made of ``files``.
+
+    It shares ws's kernel, tools and library checkouts through symbolic links (the project's
+    settings.cmake resolves them, because musllibc's build edits its source copy) and gets the
+    settings.cmake/easy-settings.cmake of tests/sel4project unless ``files`` has its own.
+    """
+    (dest / "tools").mkdir(parents=True)
+    (dest / "kernel").symlink_to(ws / "kernel")
+    (dest / "tools" / "seL4").symlink_to(ws / "tools" / "seL4")
+    for lib in LIBRARIES:
+        (dest / "projects" / lib).parent.mkdir(exist_ok=True)
+        (dest / "projects" / lib).symlink_to(ws / "projects" / lib)
+    proj = dest / "projects" / name
+    defaults = {f.name: f.read_text() for f in PROJECT_SETTINGS.glob("*.cmake")}
+    for rel, text in {**defaults, **files}.items():
+        (proj / rel).parent.mkdir(parents=True, exist_ok=True)
+        (proj / rel).write_text(text)
+    # The seL4 workspace convention: init-build.sh finds the project through easy-settings.cmake.
+    (dest / "init-build.sh").symlink_to("tools/seL4/cmake-tool/init-build.sh")
+    (dest / "easy-settings.cmake").symlink_to(f"projects/{name}/easy-settings.cmake")
+    return dest

@@ -25,60 +25,10 @@ import pytest
 import sel4build
 from conftest import ROOT
 
-#: The checkouts of the shared workspace the test project builds against (symlinked, not copied).
-SHARED_PROJECTS = ("musllibc", "util_libs", "seL4_libs", "sel4runtime")
 #: Where the test project sits in its workspace, as sel4test sits in projects/sel4test.
 PROJECT = "projects/ext-app"
 #: What the root server prints last; ./simulate is stopped when it appears.
 DONE = "ext-app: done, suspending"
-
-# sel4test's settings.cmake, cut down to what a single root server on qemu-arm-virt needs.
-SETTINGS = """\
-cmake_minimum_required(VERSION 3.16.0)
-
-set(project_dir "${CMAKE_CURRENT_LIST_DIR}/../..")
-file(GLOB project_modules ${project_dir}/projects/*)
-# The library checkouts are symbolic links into a shared workspace. Resolve them: musllibc's
-# build copies its source directory (cp -a, which copies a link as a link) and then deletes
-# and replaces files inside the copy, which would edit the shared checkout through the link.
-set(real_modules "")
-foreach(module IN LISTS project_modules)
-  get_filename_component(module "${module}" REALPATH)
-  list(APPEND real_modules "${module}")
-endforeach()
-list(APPEND CMAKE_MODULE_PATH ${project_dir}/kernel ${project_dir}/tools/seL4/cmake-tool/helpers/
-     ${project_dir}/tools/seL4/elfloader-tool/ ${real_modules})
-
-set(SEL4_CONFIG_DEFAULT_ADVANCED ON)
-include(application_settings)
-include(${CMAKE_CURRENT_LIST_DIR}/easy-settings.cmake)
-correct_platform_strings()
-
-find_package(seL4 REQUIRED)
-sel4_configure_platform_settings()
-
-set(valid_platforms ${KernelPlatform_all_strings} ${correct_platform_strings_platform_aliases})
-set_property(CACHE PLATFORM PROPERTY STRINGS ${valid_platforms})
-if(NOT "${PLATFORM}" IN_LIST valid_platforms)
-  message(FATAL_ERROR "Invalid PLATFORM selected: \\"${PLATFORM}\\"")
-endif()
-
-# As sel4test does: the thread pointer in the user-writable TPIDR_EL0.
-if(KernelSel4ArchAarch64)
-  set(KernelArmTLSReg tpidru CACHE STRING "" FORCE)
-endif()
-if(SIMULATION)
-  ApplyCommonSimulationSettings(${KernelSel4Arch})
-endif()
-ApplyCommonReleaseVerificationSettings(${RELEASE} FALSE)
-"""
-
-EASY_SETTINGS = """\
-set(PLATFORM "qemu-arm-virt" CACHE STRING "Platform")
-set(SIMULATION OFF CACHE BOOL "Simulation build")
-set(RELEASE OFF CACHE BOOL "Performance optimized build")
-set(KernelSel4Arch "" CACHE STRING "aarch32, aarch64, arm_hyp, ia32, x86_64, riscv32, riscv64")
-"""
 
 # @SEL4_RUST@ is replaced by this checkout's path: the project knows where it keeps sel4-rust,
 # as a project with a git submodule or a second manifest entry would.
@@ -222,32 +172,6 @@ int main(void)
 """
 
 
-def make_workspace(ws: Path, dest: Path) -> Path:
-    """A workspace at dest with ws's kernel, tools and libraries (symlinks) and the test project."""
-    (dest / "tools").mkdir(parents=True)
-    (dest / "kernel").symlink_to(ws / "kernel")
-    (dest / "tools" / "seL4").symlink_to(ws / "tools" / "seL4")
-    for name in SHARED_PROJECTS:
-        (dest / "projects" / name).parent.mkdir(exist_ok=True)
-        (dest / "projects" / name).symlink_to(ws / "projects" / name)
-    proj = dest / PROJECT
-    files = {
-        "settings.cmake": SETTINGS,
-        "easy-settings.cmake": EASY_SETTINGS,
-        "CMakeLists.txt": CMAKELISTS.replace("@SEL4_RUST@", str(ROOT)),
-        "main.c": MAIN_C,
-        "rust/Cargo.toml": CARGO_TOML.replace("@SEL4_RUST@", str(ROOT)),
-        "rust/src/lib.rs": LIB_RS,
-    }
-    for name, text in files.items():
-        (proj / name).parent.mkdir(parents=True, exist_ok=True)
-        (proj / name).write_text(text)
-    # The seL4 workspace convention: init-build.sh finds the project through easy-settings.cmake.
-    (dest / "init-build.sh").symlink_to("tools/seL4/cmake-tool/init-build.sh")
-    (dest / "easy-settings.cmake").symlink_to(f"{PROJECT}/easy-settings.cmake")
-    return dest
-
-
 def short_failure(b: sel4build.Build) -> str:
     """b.failure() with each line cut to 300 characters.
 
@@ -261,7 +185,13 @@ def test_existing_project_adds_sel4_rust_as_subdirectory(tmp_path: Path) -> None
     ws, why = sel4build.workspace()
     if ws is None:
         pytest.skip(why)
-    ext_ws = make_workspace(ws, tmp_path / "ws")
+    files = {
+        "CMakeLists.txt": CMAKELISTS.replace("@SEL4_RUST@", str(ROOT)),
+        "main.c": MAIN_C,
+        "rust/Cargo.toml": CARGO_TOML.replace("@SEL4_RUST@", str(ROOT)),
+        "rust/src/lib.rs": LIB_RS,
+    }
+    ext_ws = sel4build.project_workspace(ws, tmp_path / "ws", PROJECT.removeprefix("projects/"), files)
     # 10 minutes covers a cold build (Corrosion fetched, core built with -Zbuild-std) on two cores.
     b = sel4build.configure_and_build(ext_ws, "ext", ["-DPLATFORM=qemu-arm-virt", "-DSIMULATION=TRUE"], timeout=600)
     assert b.ok, short_failure(b)

@@ -184,39 +184,6 @@ def test_missing_prerequisites_are_named(monkeypatch: pytest.MonkeyPatch) -> Non
 
 # ---- (c) a C root server boots through the harness ------------------------------------------------
 
-# A minimal seL4 CMake project modelled on sel4test's settings.cmake and CMakeLists.txt.
-HELLO_SETTINGS = """\
-cmake_minimum_required(VERSION 3.16.0)
-set(project_dir "${CMAKE_CURRENT_LIST_DIR}/../..")
-file(GLOB project_modules ${project_dir}/projects/*)
-# The projects are symlinks into the shared workspace; resolve them, or musllibc's build
-# (cp -a of its source dir, then rm and cp inside the copy) would edit the shared checkout.
-set(real_modules "")
-foreach(m IN LISTS project_modules)
-  get_filename_component(m "${m}" REALPATH)
-  list(APPEND real_modules "${m}")
-endforeach()
-list(APPEND CMAKE_MODULE_PATH ${project_dir}/kernel ${project_dir}/tools/seL4/cmake-tool/helpers/
-     ${project_dir}/tools/seL4/elfloader-tool/ ${real_modules})
-set(SEL4_CONFIG_DEFAULT_ADVANCED ON)
-include(application_settings)
-include(${CMAKE_CURRENT_LIST_DIR}/easy-settings.cmake)
-correct_platform_strings()
-find_package(seL4 REQUIRED)
-sel4_configure_platform_settings()
-if(SIMULATION)
-  ApplyCommonSimulationSettings(${KernelSel4Arch})
-endif()
-ApplyCommonReleaseVerificationSettings(${RELEASE} FALSE)
-"""
-
-HELLO_EASY_SETTINGS = """\
-set(PLATFORM "qemu-arm-virt" CACHE STRING "Platform")
-set(SIMULATION OFF CACHE BOOL "Simulation build")
-set(RELEASE OFF CACHE BOOL "Release build")
-set(KernelSel4Arch "" CACHE STRING "aarch64, ...")
-"""
-
 HELLO_CMAKELISTS = """\
 cmake_minimum_required(VERSION 3.16.0)
 include(settings.cmake)
@@ -306,33 +273,12 @@ int main(void)
 """
 
 
-def make_hello_workspace(ws: Path, dest: Path) -> Path:
-    """A workspace at dest sharing ws's checkouts (symlinks) with the C project in projects/hello-c."""
-    dest.mkdir(parents=True)
-    (dest / "kernel").symlink_to(ws / "kernel")
-    (dest / "tools").symlink_to(ws / "tools")
-    proj = dest / "projects" / "hello-c"
-    proj.mkdir(parents=True)
-    for name in ("musllibc", "util_libs", "seL4_libs", "sel4runtime"):
-        (dest / "projects" / name).symlink_to(ws / "projects" / name)
-    files = {
-        "settings.cmake": HELLO_SETTINGS,
-        "easy-settings.cmake": HELLO_EASY_SETTINGS,
-        "CMakeLists.txt": HELLO_CMAKELISTS,
-        "main.c": HELLO_MAIN,
-    }
-    for name, text in files.items():
-        (proj / name).write_text(text)
-    (dest / "init-build.sh").symlink_to("tools/seL4/cmake-tool/init-build.sh")
-    (dest / "easy-settings.cmake").symlink_to("projects/hello-c/easy-settings.cmake")
-    return dest
-
-
 def test_boot_c_hello_qemu_arm_virt(tmp_path: Path) -> None:
     ws, why = sel4build.workspace()
     if ws is None:
         pytest.skip(why)
-    hello_ws = make_hello_workspace(ws, tmp_path / "ws")
+    files = {"CMakeLists.txt": HELLO_CMAKELISTS, "main.c": HELLO_MAIN}
+    hello_ws = sel4build.project_workspace(ws, tmp_path / "ws", "hello-c", files)
     b = sel4build.configure_and_build(hello_ws, "hello", ["-DPLATFORM=qemu-arm-virt", "-DSIMULATION=TRUE"])
     assert b.ok, b.failure()
     assert (b.dir / "simulate").exists(), f"no ./simulate in {b.dir}"
