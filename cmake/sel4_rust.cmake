@@ -4,10 +4,11 @@
 # sel4_import_libsel4()); this project's CMakeLists.txt does, whether it is the top-level
 # project or added with add_subdirectory() to another seL4 project. Then:
 #
-#   sel4_rust_import_crates(MANIFEST_PATH <Cargo.toml> CRATES <crate>... [FEATURES <f>...])
+#   sel4_rust_import_crates(MANIFEST_PATH <Cargo.toml> CRATES <crate>... [FEATURES <f>...] [ALLOC])
 #       Make each staticlib crate of a cargo package/workspace a CMake target of the same name,
 #       built by Corrosion for this kernel: for the kernel's architecture, with sel4-sys bindings
 #       generated for this kernel configuration, and with `--cfg sel4_cfg_<OPTION>` flags.
+#       ALLOC: the crates use `alloc` (built from rust-src too; it costs ~8 s of a clean build).
 #
 #   sel4_rust_link_crate(TARGET <c-target> CRATE <crate>)
 #       Link an imported crate into a C target (C calls Rust). One Rust staticlib per executable:
@@ -165,20 +166,21 @@ file(WRITE "${CMAKE_BINARY_DIR}/sel4-rust/empty.c" "/* An executable needs a sou
 # ----------------------------------------------------------------------------- API
 
 function(sel4_rust_import_crates)
-    cmake_parse_arguments(PARSE_ARGV 0 ARG "" "MANIFEST_PATH" "CRATES;FEATURES")
+    cmake_parse_arguments(PARSE_ARGV 0 ARG "ALLOC" "MANIFEST_PATH" "CRATES;FEATURES")
     if(ARG_UNPARSED_ARGUMENTS OR NOT ARG_MANIFEST_PATH OR NOT ARG_CRATES)
         message(
             FATAL_ERROR
-                "sel4_rust_import_crates(MANIFEST_PATH <Cargo.toml> CRATES <crate>... [FEATURES ...]): "
+                "sel4_rust_import_crates(MANIFEST_PATH <Cargo.toml> CRATES <crate>... [FEATURES ...] [ALLOC]): "
                 "got '${ARGN}'"
         )
     endif()
     set(flags)
     if(SEL4_RUST_BUILD_STD)
-        list(
-            APPEND flags -Zbuild-std=core,alloc,compiler_builtins
-            -Zbuild-std-features=compiler-builtins-mem
-        )
+        set(std_crates core,compiler_builtins)
+        if(ARG_ALLOC)
+            set(std_crates core,alloc,compiler_builtins)
+        endif()
+        list(APPEND flags -Zbuild-std=${std_crates} -Zbuild-std-features=compiler-builtins-mem)
     endif()
     set(features)
     if(ARG_FEATURES)

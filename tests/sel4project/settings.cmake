@@ -37,3 +37,11 @@ if(SIMULATION)
   ApplyCommonSimulationSettings(${KernelSel4Arch})
 endif()
 ApplyCommonReleaseVerificationSettings(${RELEASE} FALSE)
+
+# seL4's settings force CMAKE_BUILD_TYPE to Debug unless RELEASE (which also turns printing
+# off); the benchmarks build the C reference at other optimisation levels with this.
+if(SEL4_PROJECT_BUILD_TYPE)
+  set(CMAKE_BUILD_TYPE "${SEL4_PROJECT_BUILD_TYPE}" CACHE STRING "" FORCE)
+endif()
+# As this project's own settings.cmake, so that compared root servers run on the same kernel.
+set(KernelRootCNodeSizeBits 13 CACHE STRING "" FORCE)
