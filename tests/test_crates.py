@@ -30,6 +30,7 @@ from pathlib import Path
 
 import pytest
 import rustbuild
+import sel4build
 from conftest import CONFIGS, ROOT, config_dir
 from sel4gen.generate import generate
 from sel4gen.inputs import resolve
@@ -144,14 +145,13 @@ def cross_tool(*names: str) -> str | None:
     return None
 
 
-def linker_script() -> Path | None:
-    for candidate in (
-        ROOT / "tools" / "seL4" / "cmake-tool" / "helpers" / LINKER_SCRIPT_NAME,
-        ROOT.parent / "ref" / "seL4_tools" / "cmake-tool" / "helpers" / LINKER_SCRIPT_NAME,
-    ):
-        if candidate.is_file():
-            return candidate
-    return None
+def linker_script() -> tuple[Path | None, str]:
+    """seL4_tools' root-server linker script, from the workspace scripts/setup-workspace makes."""
+    ws, why = sel4build.workspace()
+    if ws is None:
+        return None, why
+    script = ws / "tools" / "seL4" / "cmake-tool" / "helpers" / LINKER_SCRIPT_NAME
+    return (script, "") if script.is_file() else (None, f"no {script}")
 
 
 # --- every package, every configuration ----------------------------------------------------------
@@ -191,9 +191,9 @@ def hello_elf(request, toolchain, generated, tmp_path_factory) -> Path:
     gcc = cross_tool("aarch64-linux-gnu-gcc", "aarch64-none-elf-gcc")
     if gcc is None:
         pytest.skip("no AArch64 cross gcc (apt-get install gcc-aarch64-linux-gnu)")
-    script = linker_script()
+    script, why = linker_script()
     if script is None:
-        pytest.skip(f"no {LINKER_SCRIPT_NAME} (seL4_tools' cmake-tool/helpers) under tools/seL4 or ../ref/seL4_tools")
+        pytest.skip(why)
     result = build(toolchain, generated("aarch64-qemu-arm-virt"), "hello", [], clippy=False, release=release)
     assert_clean(result)
     out = tmp_path_factory.mktemp(f"hello-link-{request.param}")
