@@ -115,7 +115,7 @@ def gen_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def build(
-    toolchain: rustbuild.Toolchain, crate: Path, arch: str, gen: Path, features: list[str]
+    toolchain: rustbuild.Toolchain, crate: Path, arch: str, gen: Path, features: list[str], clippy: bool = False
 ) -> subprocess.CompletedProcess[str]:
     # `cargo build` rather than `check`: it costs about the same for core, and for the smoke
     # crate it makes LLVM assemble the inline asm, which `check` never does.
@@ -128,6 +128,7 @@ def build(
         rustflags=["-Dwarnings"],
         build=True,
         features=features,
+        clippy=clippy,
     )
 
 
@@ -337,17 +338,7 @@ def test_clippy_is_clean(toolchain, gen_root, arch, config):
         pytest.skip(f"no clippy-driver for {toolchain.version}: install Debian's rust-web-clippy")
     gen = generated_dir(gen_root, arch, config)
     for crate, features in ((CRATE, CONFIGS[config][1]), (SMOKE, ["define-ipc-buffer"])):
-        result = rustbuild.check_crate(
-            toolchain,
-            crate,
-            arch,
-            None,
-            env={"SEL4_SYS_GENERATED_DIR": str(gen)},
-            rustflags=["-Dwarnings"],
-            build=True,
-            features=features,
-            clippy=True,
-        )
+        result = build(toolchain, crate, arch, gen, features, clippy=True)
         assert_clean(result)
 
 
