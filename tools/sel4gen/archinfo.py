@@ -31,6 +31,9 @@ class ArchInfo:
     structs: Mapping[str, int | tuple[str, int, int]] = field(default_factory=dict)
     #: `ARCH_*` options that may be on with this SEL4_ARCH (arm_hyp is an aarch32 kernel).
     flags: tuple[str, ...] = ()
+    #: The capability types of a VSpace root and of a base-size frame (typed API aliases).
+    vspace_root: str = ""
+    frame: str = ""
 
     @property
     def allowed_flags(self) -> tuple[str, ...]:
@@ -58,12 +61,14 @@ ARCHES: dict[str, ArchInfo] = {
             word_types=("seL4_ARM_VMAttributes", "seL4_VCPUReg"),
             extra_caps=(*_ARM_CAPS, "seL4_ARM_VSpace", "seL4_ARM_SMC"),
             structs={"seL4_UserContext": 36, "seL4_ARM_SMCContext": 8},
+            vspace_root="seL4_ARM_VSpace", frame="seL4_ARM_Page",
         ),
         ArchInfo(
             "aarch32", "arm", 32, 4, 4, "armv7a-none-eabi",
             word_types=("seL4_ARM_VMAttributes", "seL4_VCPUReg"),
             extra_caps=(*_ARM_CAPS, "seL4_ARM_PageDirectory"),
             structs={"seL4_UserContext": 19},
+            vspace_root="seL4_ARM_PageDirectory", frame="seL4_ARM_Page",
         ),
         ArchInfo(
             "arm_hyp", "arm", 32, 4, 4, "armv7a-none-eabi",
@@ -71,18 +76,21 @@ ARCHES: dict[str, ArchInfo] = {
             extra_caps=(*_ARM_CAPS, "seL4_ARM_PageDirectory"),
             structs={"seL4_UserContext": 19},
             flags=("ARCH_AARCH32",),
+            vspace_root="seL4_ARM_PageDirectory", frame="seL4_ARM_Page",
         ),
         ArchInfo(
             "riscv64", "riscv", 64, 4, 4, "riscv64gc-unknown-none-elf",
             word_types=("seL4_RISCV_VMAttributes",),
             extra_caps=_RISCV_CAPS,
             structs={"seL4_UserContext": 32},
+            vspace_root="seL4_RISCV_PageTable", frame="seL4_RISCV_Page",
         ),
         ArchInfo(
             "riscv32", "riscv", 32, 4, 4, "riscv32imac-unknown-none-elf",
             word_types=("seL4_RISCV_VMAttributes",),
             extra_caps=_RISCV_CAPS,
             structs={"seL4_UserContext": 32},
+            vspace_root="seL4_RISCV_PageTable", frame="seL4_RISCV_Page",
         ),
         ArchInfo(
             "x86_64", "x86", 64, 4, 4, "x86_64-unknown-none",
@@ -92,12 +100,14 @@ ARCHES: dict[str, ArchInfo] = {
                 "seL4_UserContext": 20,
                 "seL4_VCPUContext": ("X86_64_VTX_64BIT_GUESTS", 15, 7),
             },
+            vspace_root="seL4_X64_PML4", frame="seL4_X86_Page",
         ),
         ArchInfo(
             "ia32", "x86", 32, 2, 1, None,
             word_types=("seL4_X86_VMAttributes", "seL4_X86_EPT_VMAttributes"),
             extra_caps=_X86_CAPS,
             structs={"seL4_UserContext": 12, "seL4_VCPUContext": 7},
+            vspace_root="seL4_X86_PageDirectory", frame="seL4_X86_Page",
         ),
     )
 }

@@ -21,10 +21,13 @@ from .interfaces import Interfaces, Method
 from .marshal import plan_stub
 from .paramtypes import Kind
 from .syscalls import Syscalls
+from .typed import TypedApi, typed_api
 
 #: The parts of the bindings, each rendered from the template of the same name.
 PARTS = ("config.rs", "types.rs", "abi.rs", "syscalls.rs", "labels.rs", "bitfields.rs", "invocations.rs")
-OUTPUTS = ("bindings.rs", *PARTS, "cfg.rustflags", "manifest.json")
+#: The typed API's generated half, included by the `sel4` crate rather than by bindings.rs.
+TYPED = "typed.rs"
+OUTPUTS = ("bindings.rs", *PARTS, TYPED, "cfg.rustflags", "manifest.json")
 
 _PRIMITIVES = {
     "seL4_Int8", "seL4_Int16", "seL4_Int32", "seL4_Int64", "seL4_Uint8", "seL4_Uint16",
@@ -203,6 +206,11 @@ def cfg_flags(cfg: Config, other_options: frozenset[str] = frozenset()) -> list[
     return flags
 
 
+def typed_methods(api: TypedApi) -> list[str]:
+    """`Marker::method` for each generated method of the typed API."""
+    return [f"{m.marker}::{m.name}" for m in api.methods]
+
+
 def manifest(model: Model) -> dict[str, Any]:
     """Names the bindings define in libsel4's families, with the Rust path that holds each."""
     values: dict[str, str] = {}
@@ -224,7 +232,9 @@ def manifest(model: Model) -> dict[str, Any]:
                 layouts[f"offsetof({item.name},{f.name})"] = f"core::mem::offset_of!({item.name}, {f.name})"
     for t in model.interfaces.structs:
         layouts[f"sizeof({t.name})"] = f"core::mem::size_of::<{t.name}>()"
-    return {"values": values, "layouts": layouts, "stubs": [m.c_name for m in model.interfaces.methods]}
+    api = typed_api(model.interfaces, model.config.arch)
+    return {"values": values, "layouts": layouts, "stubs": [m.c_name for m in model.interfaces.methods],
+            "typed_methods": typed_methods(api)}
 
 
 def bitfield_context(bitfields: Bitfields) -> dict[str, Any]:
@@ -267,6 +277,8 @@ def render(model: Model) -> dict[str, str]:
     files = {"bindings.rs": env.get_template("bindings.rs.j2").render(context)}
     for part in PARTS:
         files[part] = header + env.get_template(f"{part}.j2").render(context)
+    api = typed_api(model.interfaces, cfg.arch)
+    files[TYPED] = header + env.get_template(f"{TYPED}.j2").render(api=api)
     return {
         **files,
         "cfg.rustflags": "".join(

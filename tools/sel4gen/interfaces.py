@@ -66,6 +66,7 @@ class Interfaces:
     methods: tuple[Method, ...]
     structs: tuple[ParamType, ...]
     options: frozenset[str]  # every option the files' conditions name
+    cap_types: tuple[str, ...] = ()  # every capability type: interfaces and the arch's typedefs
 
 
 # ---------------------------------------------------------------- doc text
@@ -223,7 +224,8 @@ def load_interfaces(paths: list[Path], config: Config) -> Interfaces:
         labels.append((count_name, number))
     structs = tuple(t for t in types.values() if t.kind is Kind.STRUCT)
     options = frozenset().union(*(options_named(root) for _, root in roots))
-    return Interfaces(tuple(labels), tuple(methods), structs, options)
+    caps = tuple(sorted(t.name for t in types.values() if t.kind is Kind.CAP and t.name != "seL4_CPtr"))
+    return Interfaces(tuple(labels), tuple(methods), structs, options, caps)
 
 
 def _method(

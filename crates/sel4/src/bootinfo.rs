@@ -22,7 +22,8 @@ impl BootInfo {
     /// # Safety
     ///
     /// `ptr` must point to a valid `seL4_BootInfo` (the kernel's boot information frame)
-    /// that stays mapped and unchanged for `'a`.
+    /// that stays mapped and unchanged for `'a`, followed by its `extraLen` bytes of extra
+    /// boot information one boot-info frame further on, as the kernel maps them.
     pub unsafe fn from_ptr<'a>(ptr: *const seL4_BootInfo) -> &'a Self {
         // SAFETY: `BootInfo` is `repr(transparent)` over `seL4_BootInfo`, and the caller
         // guarantees that `ptr` is valid for `'a`.
@@ -114,6 +115,79 @@ impl BootInfo {
         Untypeds {
             descs: self.untyped_list().iter(),
             next_slot: self.untyped().start,
+        }
+    }
+
+    /// The slots of the scheduling control capabilities, one per CPU (`schedcontrol`, MCS).
+    #[cfg(sel4_cfg_KERNEL_MCS)]
+    pub const fn sched_control(&self) -> SlotRegion {
+        SlotRegion::from_sys(self.0.schedcontrol)
+    }
+
+    /// The extra boot information after the boot information frame (`extraLen` bytes): the
+    /// chunks the kernel adds for the platform, such as the device tree. Padding chunks are
+    /// skipped.
+    pub fn extra(&self) -> ExtraChunks<'_> {
+        let start = (self as *const Self as usize) + (1usize << sel4_sys::seL4_BootInfoFrameBits);
+        let len = usize::try_from(self.extra_len()).unwrap_or(0);
+        // SAFETY: `from_ptr`'s contract: the kernel maps `extraLen` bytes of extra boot
+        // information right after the boot information frame, for as long as `self` lives.
+        let bytes = unsafe { core::slice::from_raw_parts(start as *const u8, len) };
+        ExtraChunks { bytes }
+    }
+
+    /// The device tree the kernel passed on (`SEL4_BOOTINFO_HEADER_FDT`), if any: the flattened
+    /// blob, starting with its magic `0xd00dfeed`.
+    pub fn device_tree(&self) -> Option<&[u8]> {
+        self.extra()
+            .find(|chunk| chunk.id == sel4_sys::SEL4_BOOTINFO_HEADER_FDT as seL4_Word)
+            .map(|chunk| chunk.data)
+    }
+}
+
+/// One chunk of extra boot information, from [`BootInfo::extra`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExtraChunk<'a> {
+    /// What the chunk holds (`SEL4_BOOTINFO_HEADER_FDT`, ...).
+    pub id: seL4_Word,
+    /// The chunk's contents, after its header.
+    pub data: &'a [u8],
+}
+
+/// Iterator over the extra boot information: [`BootInfo::extra`].
+#[derive(Debug, Clone)]
+pub struct ExtraChunks<'a> {
+    bytes: &'a [u8],
+}
+
+impl<'a> Iterator for ExtraChunks<'a> {
+    type Item = ExtraChunk<'a>;
+
+    fn next(&mut self) -> Option<ExtraChunk<'a>> {
+        const WORD: usize = core::mem::size_of::<seL4_Word>();
+        loop {
+            if self.bytes.len() < 2 * WORD {
+                return None;
+            }
+            let word = |i: usize| {
+                let mut raw = [0u8; WORD];
+                raw.copy_from_slice(&self.bytes[i * WORD..(i + 1) * WORD]);
+                seL4_Word::from_ne_bytes(raw)
+            };
+            // seL4_BootInfoHeader: `id`, then `len`, which counts the header too.
+            let (id, len) = (word(0), usize::try_from(word(1)).unwrap_or(usize::MAX));
+            if len < 2 * WORD || len > self.bytes.len() {
+                self.bytes = &[];
+                return None;
+            }
+            let (chunk, rest) = self.bytes.split_at(len);
+            self.bytes = rest;
+            if id != sel4_sys::SEL4_BOOTINFO_HEADER_PADDING as seL4_Word {
+                return Some(ExtraChunk {
+                    id,
+                    data: &chunk[2 * WORD..],
+                });
+            }
         }
     }
 }

@@ -98,13 +98,21 @@ pub trait FixedSizeObject: ObjectType {
     const SIZE_BITS: seL4_Word;
 }
 
-/// Marker types for [`Cap`]: one per type of kernel object.
+/// Marker types for [`Cap`]: one per type of capability.
+///
+/// The types with object invocations ([`Tcb`], [`CNode`], [`Untyped`], the architecture's
+/// page tables and frames, ...) are generated from the kernel's interface files, so exactly
+/// this configuration's types exist; [`VSpaceRoot`] and [`Frame`] name the architecture's
+/// address-space root and base-size frame. [`Endpoint`], [`Notification`], [`Reply`] (MCS)
+/// and [`Unspecified`] are the types without invocations.
 pub mod cap_type {
     use super::{CapType, FixedSizeObject, ObjectType};
     use sel4_sys::seL4_Word;
 
-    macro_rules! cap_types {
-        ($($(#[$doc:meta])* $name:ident $(= $object:ident $(, $bits:ident)?)?;)*) => {$(
+    pub use crate::generated::markers::*;
+
+    macro_rules! plain_cap_types {
+        ($($(#[$doc:meta])* $name:ident;)*) => {$(
             $(#[$doc])*
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
             pub enum $name {}
@@ -112,34 +120,83 @@ pub mod cap_type {
             impl CapType for $name {
                 const NAME: &'static str = stringify!($name);
             }
+        )*};
+    }
+
+    plain_cap_types! {
+        /// An IPC endpoint (`seL4_EndpointObject`).
+        Endpoint;
+        /// A notification object (`seL4_NotificationObject`).
+        Notification;
+        /// Any capability: the type is not known or does not matter.
+        Unspecified;
+    }
+
+    /// A reply object, which receives the reply capability of a call (`seL4_ReplyObject`, MCS).
+    #[cfg(sel4_cfg_KERNEL_MCS)]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Reply {}
+
+    #[cfg(sel4_cfg_KERNEL_MCS)]
+    impl CapType for Reply {
+        const NAME: &'static str = "Reply";
+    }
+
+    macro_rules! object_types {
+        ($($name:ident = $object:ident $(, $bits:ident)?;)*) => {$(
+            impl ObjectType for $name {
+                const OBJECT_TYPE: seL4_Word = sel4_sys::$object as seL4_Word;
+            }
 
             $(
-                impl ObjectType for $name {
-                    const OBJECT_TYPE: seL4_Word = sel4_sys::$object as seL4_Word;
+                impl FixedSizeObject for $name {
+                    const SIZE_BITS: seL4_Word = sel4_sys::$bits as seL4_Word;
                 }
-
-                $(
-                    impl FixedSizeObject for $name {
-                        const SIZE_BITS: seL4_Word = sel4_sys::$bits;
-                    }
-                )?
             )?
         )*};
     }
 
-    cap_types! {
-        /// Untyped memory, from which all other objects are made (`seL4_UntypedObject`).
+    object_types! {
         Untyped = seL4_UntypedObject;
-        /// A thread control block (`seL4_TCBObject`).
         Tcb = seL4_TCBObject, seL4_TCBBits;
-        /// An IPC endpoint (`seL4_EndpointObject`).
         Endpoint = seL4_EndpointObject, seL4_EndpointBits;
-        /// A notification object (`seL4_NotificationObject`).
         Notification = seL4_NotificationObject, seL4_NotificationBits;
-        /// A CNode, a table of capability slots (`seL4_CapTableObject`).
         CNode = seL4_CapTableObject;
-        /// Any capability: the type is not known or does not matter.
-        Unspecified;
+    }
+
+    #[cfg(sel4_cfg_KERNEL_MCS)]
+    object_types! {
+        SchedContext = seL4_SchedContextObject;
+        Reply = seL4_ReplyObject, seL4_ReplyBits;
+    }
+
+    #[cfg(sel4_cfg_SEL4_ARCH = "aarch64")]
+    object_types! {
+        Page = seL4_ARM_SmallPageObject, seL4_PageBits;
+        PageTable = seL4_ARM_PageTableObject, seL4_PageTableBits;
+        VSpace = seL4_ARM_VSpaceObject, seL4_VSpaceBits;
+    }
+
+    #[cfg(sel4_cfg_SEL4_ARCH = "aarch32")]
+    object_types! {
+        Page = seL4_ARM_SmallPageObject, seL4_PageBits;
+        PageTable = seL4_ARM_PageTableObject, seL4_PageTableBits;
+        PageDirectory = seL4_ARM_PageDirectoryObject, seL4_PageDirBits;
+    }
+
+    #[cfg(sel4_cfg_ARCH_RISCV)]
+    object_types! {
+        Page = seL4_RISCV_4K_Page, seL4_PageBits;
+        PageTable = seL4_RISCV_PageTableObject, seL4_PageTableBits;
+    }
+
+    #[cfg(sel4_cfg_SEL4_ARCH = "x86_64")]
+    object_types! {
+        Page = seL4_X86_4K, seL4_PageBits;
+        PageTable = seL4_X86_PageTableObject, seL4_PageTableBits;
+        PageDirectory = seL4_X86_PageDirectoryObject, seL4_PageDirBits;
+        Pdpt = seL4_X86_PDPTObject, seL4_PDPTBits;
+        Pml4 = seL4_X64_PML4Object, seL4_PML4Bits;
     }
 }
 
@@ -188,18 +245,33 @@ pub mod init_thread {
     /// The root task's root CNode (`seL4_CapInitThreadCNode`).
     pub const CNODE: Cap<cap_type::CNode> = Cap::from_bits(sel4_sys::seL4_CapInitThreadCNode);
     /// The root task's address space (`seL4_CapInitThreadVSpace`).
-    pub const VSPACE: Cap<cap_type::Unspecified> =
+    pub const VSPACE: Cap<cap_type::VSpaceRoot> =
         Cap::from_bits(sel4_sys::seL4_CapInitThreadVSpace);
     /// The IRQ control capability (`seL4_CapIRQControl`).
-    pub const IRQ_CONTROL: Cap<cap_type::Unspecified> =
+    pub const IRQ_CONTROL: Cap<cap_type::IrqControl> =
         Cap::from_bits(sel4_sys::seL4_CapIRQControl);
     /// The ASID control capability (`seL4_CapASIDControl`).
-    pub const ASID_CONTROL: Cap<cap_type::Unspecified> =
+    pub const ASID_CONTROL: Cap<cap_type::AsidControl> =
         Cap::from_bits(sel4_sys::seL4_CapASIDControl);
+    /// The root task's ASID pool (`seL4_CapInitThreadASIDPool`).
+    pub const ASID_POOL: Cap<cap_type::AsidPool> =
+        Cap::from_bits(sel4_sys::seL4_CapInitThreadASIDPool);
+    /// The domain capability (`seL4_CapDomain`).
+    pub const DOMAIN: Cap<cap_type::DomainSet> = Cap::from_bits(sel4_sys::seL4_CapDomain);
     /// The frame holding the boot information (`seL4_CapBootInfoFrame`).
-    pub const BOOT_INFO_FRAME: Cap<cap_type::Unspecified> =
+    pub const BOOT_INFO_FRAME: Cap<cap_type::Frame> =
         Cap::from_bits(sel4_sys::seL4_CapBootInfoFrame);
     /// The frame of the root task's IPC buffer (`seL4_CapInitThreadIPCBuffer`).
-    pub const IPC_BUFFER: Cap<cap_type::Unspecified> =
+    pub const IPC_BUFFER: Cap<cap_type::Frame> =
         Cap::from_bits(sel4_sys::seL4_CapInitThreadIPCBuffer);
+    /// The root task's scheduling context (`seL4_CapInitThreadSC`, MCS).
+    #[cfg(sel4_cfg_KERNEL_MCS)]
+    pub const SCHED_CONTEXT: Cap<cap_type::SchedContext> =
+        Cap::from_bits(sel4_sys::seL4_CapInitThreadSC);
+
+    /// The scheduling control capability of CPU `node` (`bootinfo.schedcontrol`, MCS).
+    #[cfg(sel4_cfg_KERNEL_MCS)]
+    pub fn sched_control(bootinfo: &crate::BootInfo, node: sel4_sys::seL4_Word) -> Option<Cap<cap_type::SchedControl>> {
+        bootinfo.sched_control().cap(node)
+    }
 }

@@ -1,27 +1,39 @@
 //! A typed Rust API for seL4 user space, on top of the raw bindings in [`sel4_sys`].
 //!
-//! This is the start of the typed layer: what a root server needs first.
-//!
-//! * [`Cap`]: a capability pointer with the type of the object it names
-//!   ([`cap_type::Tcb`], [`cap_type::Untyped`], ...), free to copy and as cheap as the raw
-//!   `seL4_CPtr`; object invocations are its methods ([`Cap::<Tcb>::suspend`](Cap::suspend),
-//!   [`Cap::<Untyped>::retype`](Cap::retype), ...).
+//! * [`Cap`]: a capability pointer with the type of the object it names ([`cap_type::Tcb`],
+//!   [`cap_type::Endpoint`], ...), as cheap as the raw `seL4_CPtr`. Every object invocation
+//!   the kernel configuration has is a method of the capability type it is invoked on,
+//!   generated from the kernel's interface files: [`Cap::<Tcb>::set_priority`](Cap::set_priority),
+//!   [`Cap::<CNode>::copy`](Cap::copy), [`Cap::<Page>::map`](Cap::map), ... Capability arguments
+//!   are typed too, and every method returns [`Result`].
 //! * [`Error`] and [`Result`]: the kernel's `seL4_Error` values as a Rust error.
+//! * [`ObjectBlueprint`]: what [`Cap::<Untyped>::retype`](Cap::retype) creates, with the
+//!   architecture's objects in [`ArchObjectBlueprint`].
+//! * IPC ([`MessageInfo`], [`Badge`], [`set_mr`], [`get_mr`]) and the system calls as methods
+//!   of endpoints, notifications and, on MCS kernels, reply objects: `send`, `call`, `recv`,
+//!   `reply_recv`, `signal`, `wait`, `poll`, ...
+//! * [`CapRights`]: capability rights for copying, minting and mapping.
+//! * [`Fault`]: a fault message decoded (VM fault, capability fault, unknown system call, user
+//!   exception, timeout on MCS kernels).
 //! * [`BootInfo`]: the root task's boot information, with iterators over the initial untyped
-//!   memory ([`BootInfo::untypeds`]) and the slot regions.
+//!   memory ([`BootInfo::untypeds`]), the slot regions and the extra boot information
+//!   ([`BootInfo::extra`], [`BootInfo::device_tree`]).
 //! * [`init_thread`]: the capabilities the kernel places in the root task's CSpace.
 //! * [`debug_print!`] / [`debug_println!`] and [`debug::DebugWriter`]: formatted output on the
 //!   kernel's debug console, compiled in only when the kernel has `PRINTING`
 //!   (`sel4_cfg_PRINTING`); otherwise they compile to nothing.
 //!
+//! Everything is `#[inline]` over the raw stubs: a method compiles to the same instructions as
+//! the `sel4_sys` call it wraps.
+//!
 //! # The IPC buffer
 //!
-//! Object invocations may read and write message registers through libsel4's IPC buffer
-//! pointer `__sel4_ipc_buffer`. This crate's invocation methods are safe functions that assume
-//! the calling thread's pointer is set to its IPC buffer, which the runtime does before any
-//! user code runs: `sel4-runtime` for pure-Rust root servers, C's sel4runtime when Rust code is
-//! called from a C program. Code that starts threads of its own must set it (with
-//! [`sel4_sys::seL4_SetIPCBuffer`]) before calling them.
+//! Object invocations and IPC read and write message registers through libsel4's IPC buffer
+//! pointer `__sel4_ipc_buffer`. This crate's methods are safe functions that assume the
+//! calling thread's pointer is set to its IPC buffer, which the runtime does before any user
+//! code runs: `sel4-runtime` for pure-Rust root servers and the threads it starts, C's
+//! sel4runtime when Rust code is called from a C program. Code that starts threads of its own
+//! must set it (with [`sel4_sys::seL4_SetIPCBuffer`]) before calling them.
 //!
 //! # Configuration
 //!
@@ -41,8 +53,23 @@ mod bootinfo;
 mod cap;
 pub mod debug;
 mod error;
+mod fault;
+mod generated;
 mod invocations;
+mod ipc;
+mod object;
+mod rights;
 
-pub use bootinfo::{BootInfo, SlotRegion, UntypedInfo, Untypeds};
+pub use bootinfo::{BootInfo, ExtraChunk, ExtraChunks, SlotRegion, UntypedInfo, Untypeds};
 pub use cap::{cap_type, init_thread, CNodeSlots, Cap, CapType, FixedSizeObject, ObjectType};
 pub use error::{Error, Result};
+pub use fault::{CapFault, Fault, UnknownSyscall, UserException, VmFault};
+#[cfg(sel4_cfg_KERNEL_MCS)]
+pub use fault::Timeout;
+#[cfg(not(sel4_cfg_KERNEL_MCS))]
+pub use ipc::reply;
+pub use ipc::{
+    get_badge, get_mr, set_cap, set_cap_receive_path, set_mr, yield_now, Badge, MessageInfo,
+};
+pub use object::{ArchObjectBlueprint, ObjectBlueprint};
+pub use rights::CapRights;
