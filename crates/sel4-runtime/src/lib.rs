@@ -1,5 +1,15 @@
 //! The runtime of seL4 root servers written in Rust: the entry point `_sel4_start`, the
-//! thread-local storage of the root thread, the IPC buffer pointer, and a panic handler.
+//! thread-local storage of the root thread, the IPC buffer pointer, a panic handler, and what
+//! a root server builds its system with:
+//!
+//! * [`heap::StaticHeap`]: an optional global allocator over a static region of the size the
+//!   program chooses (for `alloc`'s `Box`, `Vec`, ...);
+//! * [`objects::ObjectAllocator`]: CSpace slots and kernel objects from the initial untyped
+//!   memory;
+//! * [`vspace::AddressSpace`]: frames mapped into the root server's address space, page
+//!   tables made on demand;
+//! * [`thread::Thread`]: more threads in the root server's address space, each with a stack
+//!   above an unmapped guard page, its own TLS block and IPC buffer.
 //!
 //! A root server is a `staticlib` crate that names its `main` with [`main!`]:
 //!
@@ -33,15 +43,17 @@
 //! 3. writes the thread pointer register (`TPIDR_EL0` on AArch64), in assembly, so that no
 //!    compiled code can touch thread-local variables before it is set;
 //! 4. calls the Rust entry function, which sets libsel4's IPC buffer pointer to the buffer
-//!    the boot information names (`seL4_SetIPCBuffer`) and calls the program's `main` with
-//!    the boot information.
+//!    the boot information names (`seL4_SetIPCBuffer`), unmaps the guard page below the stack
+//!    (so that a stack overflow faults instead of overwriting static data), and calls the
+//!    program's `main` with the boot information.
 //!
 //! When `main` returns, the root thread suspends itself ([`halt`]).
 //!
 //! # Panics
 //!
 //! The panic handler prints `panicked at <file>:<line>:<column>:` and the message on the
-//! kernel's debug console (when the kernel has `PRINTING`), then suspends the root thread.
+//! kernel's debug console (when the kernel has `PRINTING`), then suspends the thread that
+//! panicked.
 //!
 //! # Architectures
 //!
@@ -49,6 +61,8 @@
 //! architecture; each one needs its `_sel4_start` and its TLS layout in `src/arch/`.
 
 #![no_std]
+// The thread's own TCB is a thread-local variable.
+#![feature(thread_local)]
 #![deny(
     missing_docs,
     unsafe_op_in_unsafe_fn,
@@ -56,16 +70,20 @@
 )]
 
 mod arch;
+pub mod heap;
+pub mod objects;
+#[cfg(sel4_cfg_LIB_SEL4_USE_THREAD_LOCALS)]
+pub mod thread;
 mod tls;
+pub mod vspace;
 
 use sel4::BootInfo;
 use sel4_sys::seL4_BootInfo;
 
 pub use sel4;
 
-/// The size in bytes of the root thread's stack, a static array (`.bss`).
-///
-/// There is no guard page below it: overflowing it overwrites other static data.
+/// The size in bytes of the root thread's stack, a static array (`.bss`), with an unmapped
+/// guard page below it.
 pub const STACK_SIZE: usize = 64 * 1024;
 
 /// The size in bytes of the static area that holds the root thread's thread-local storage:
@@ -74,7 +92,8 @@ pub const STACK_SIZE: usize = 64 * 1024;
 pub const STATIC_TLS_SIZE: usize = 16 * 1024;
 
 /// Declares the root server's `main`: `sel4_runtime::main!(path::to::main)`, where `main` is
-/// a `fn(&sel4::BootInfo)`.
+/// a `fn(&sel4::BootInfo)` (or a `fn(&'static sel4::BootInfo)`: the boot information stays
+/// for good, as [`objects::ObjectAllocator`] needs).
 ///
 /// It defines the function `__sel4_runtime_main` that the runtime calls once the root thread
 /// is set up (see the [crate documentation](crate#what-happens-before-main)). Use it exactly
@@ -86,7 +105,7 @@ macro_rules! main {
         #[doc(hidden)]
         #[no_mangle]
         pub fn __sel4_runtime_main(bootinfo: &'static $crate::sel4::BootInfo) {
-            let main: fn(&$crate::sel4::BootInfo) = $main;
+            let main: fn(&'static $crate::sel4::BootInfo) = $main;
             main(bootinfo)
         }
     };
@@ -110,33 +129,59 @@ unsafe extern "C" fn rust_entry(bootinfo: *const seL4_BootInfo) -> ! {
     // SAFETY: this is the root thread's IPC buffer, mapped and registered with the kernel;
     // the thread-local pointer variable is this thread's own.
     unsafe { sel4_sys::seL4_SetIPCBuffer(bootinfo.ipc_buffer()) };
+    set_current_tcb(sel4_sys::seL4_CapInitThreadTCB);
+    unmap_root_stack_guard(bootinfo);
     // SAFETY: `main!` defines the function with this signature.
     unsafe { __sel4_runtime_main(bootinfo) };
     halt()
 }
 
-/// Suspends the root thread (`seL4_TCB_Suspend` on `seL4_CapInitThreadTCB`), and spins
-/// should that fail.
+/// Unmaps the page below the root thread's stack: one of the image's frames, the kernel's
+/// `userImageFrames` counted from the image's first page.
+fn unmap_root_stack_guard(bootinfo: &BootInfo) {
+    let guard = arch::root_stack_guard();
+    let frame = tls::image_start().ok().and_then(|start| {
+        let index = (guard.checked_sub(start)? / arch::PAGE_SIZE) as sel4_sys::seL4_Word;
+        bootinfo.user_image_frames().cap::<sel4::cap_type::Frame>(index)
+    });
+    let result = frame.map_or(Err(sel4::Error::FailedLookup), |frame| frame.unmap());
+    if let Err(error) = result {
+        sel4::debug_println!("sel4-runtime: no guard page below the stack ({error})");
+    }
+}
+
+/// The TCB of the running thread, for [`halt`]: 0 until the runtime sets it.
+#[thread_local]
+static mut CURRENT_TCB: sel4_sys::seL4_CPtr = 0;
+
+fn set_current_tcb(tcb: sel4_sys::seL4_CPtr) {
+    // SAFETY: a thread-local variable, written only by its own thread.
+    unsafe { CURRENT_TCB = tcb };
+}
+
+/// Suspends the calling thread (`seL4_TCB_Suspend`), and spins should that fail.
 ///
-/// What the runtime does when `main` returns and after a panic. It stops the root thread
-/// only: a thread that the program started runs on.
+/// What the runtime does when `main` or a thread's function returns, and after a panic. It
+/// stops the calling thread only: other threads run on.
 ///
-/// It does not use the IPC buffer or any thread-local variable (the invocation passes its
-/// message in registers), so it also works before thread-local storage is set up.
+/// It does not use the IPC buffer (the invocation passes its message in registers); before
+/// the thread pointer is set it suspends the root thread.
 pub fn halt() -> ! {
+    // SAFETY: a thread-local variable of this thread; `init_tls` calls `halt_thread` instead
+    // when there is no thread pointer yet.
+    let tcb = unsafe { CURRENT_TCB };
+    halt_thread(if tcb == 0 { sel4_sys::seL4_CapInitThreadTCB } else { tcb })
+}
+
+fn halt_thread(tcb: sel4_sys::seL4_CPtr) -> ! {
     let tag = sel4_sys::seL4_MessageInfo::new(sel4_sys::invocation_label::TCBSuspend, 0, 0, 0);
     let [mut mr0, mut mr1, mut mr2, mut mr3] = [0; 4];
-    let reply = sel4_sys::seL4_CallWithMRs(
-        sel4_sys::seL4_CapInitThreadTCB,
-        tag,
-        &mut mr0,
-        &mut mr1,
-        &mut mr2,
-        &mut mr3,
-    );
+    let reply = sel4_sys::seL4_CallWithMRs(tcb, tag, &mut mr0, &mut mr1, &mut mr2, &mut mr3);
     // Only reached if the kernel refused: the label of the reply is the error.
     let error = sel4::Error::from_sys(reply.get_label() as sel4_sys::seL4_Error);
-    sel4::debug_println!("sel4-runtime: cannot suspend the root thread: {error:?}");
+    sel4::debug::put_bytes(b"sel4-runtime: cannot suspend the thread: ");
+    sel4::debug::put_bytes(error.map_or("no error", sel4::Error::name).as_bytes());
+    sel4::debug::put_bytes(b"\n");
     loop {
         core::hint::spin_loop();
     }
@@ -154,7 +199,7 @@ extern "C" fn init_tls() -> usize {
             sel4::debug::put_bytes(b"sel4-runtime: cannot set up thread-local storage: ");
             sel4::debug::put_bytes(why.as_bytes());
             sel4::debug::put_bytes(b"\n");
-            halt()
+            halt_thread(sel4_sys::seL4_CapInitThreadTCB)
         }
     }
 }

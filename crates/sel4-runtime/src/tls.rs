@@ -123,14 +123,21 @@ fn layout(
         .ok_or("the TLS alignment is too large")?;
     match block.checked_add(memsz) {
         Some(end) if end <= area_size => Ok(Layout { tp, block }),
-        _ => Err("the TLS block does not fit in sel4_runtime::STATIC_TLS_SIZE bytes"),
+        _ => Err("the TLS block does not fit in its area (sel4_runtime::STATIC_TLS_SIZE bytes for the root thread)"),
     }
 }
 
-/// Copies the TLS image into the static area and returns the thread pointer for it.
-///
-/// Touches no thread-local variable. Called once, by `_sel4_start` through `init_tls`.
-pub(crate) fn init() -> Result<usize, &'static str> {
+/// The program's loaded segments and TLS segment, found through its ELF header.
+struct Image {
+    /// The load bias: zero for the static, non-relocatable executables root servers are.
+    bias: usize,
+    /// The lowest address of a loaded segment, rounded down to a page: where the kernel's
+    /// `userImageFrames` begin.
+    start: usize,
+    tls: Option<ProgramHeader>,
+}
+
+fn image() -> Result<Image, &'static str> {
     let header_address = ptr::addr_of!(__ehdr_start);
     // SAFETY: the linker defines `__ehdr_start` at the ELF header, which is mapped (it is in
     // the first loaded segment).
@@ -150,27 +157,70 @@ pub(crate) fn init() -> Result<usize, &'static str> {
     let program_headers =
         unsafe { core::slice::from_raw_parts(first, usize::from(header.e_phnum)) };
 
-    // Where the image is in memory: `p_vaddr` plus the load bias, which is zero for the
-    // static, non-relocatable executables that root servers are (computed anyway from the
-    // loaded segment that holds the ELF header).
+    // Computed anyway from the loaded segment that holds the ELF header.
     let bias = program_headers
         .iter()
         .find(|ph| ph.p_type == PT_LOAD && ph.p_offset == 0)
         .map_or(0, |ph| header_address.wrapping_sub(ph.p_vaddr));
-    let Some(tls) = program_headers.iter().find(|ph| ph.p_type == PT_TLS) else {
-        // No thread-local variables at all: any thread pointer will do.
-        return Ok(TLS_AREA.0.get() as usize);
-    };
-    if tls.p_filesz > tls.p_memsz {
+    let start = program_headers
+        .iter()
+        .filter(|ph| ph.p_type == PT_LOAD)
+        .map(|ph| ph.p_vaddr.wrapping_add(bias))
+        .min()
+        .unwrap_or(header_address)
+        & !(crate::arch::PAGE_SIZE - 1);
+    let tls = program_headers.iter().find(|ph| ph.p_type == PT_TLS).copied();
+    if tls.is_some_and(|tls| tls.p_filesz > tls.p_memsz) {
         return Err("PT_TLS p_filesz is larger than p_memsz");
     }
+    Ok(Image { bias, start, tls })
+}
 
+/// Copies the TLS image into the static area and returns the thread pointer for it.
+///
+/// Touches no thread-local variable. Called once, by `_sel4_start` through `init_tls`.
+pub(crate) fn init() -> Result<usize, &'static str> {
     let area = TLS_AREA.0.get().cast::<u8>();
-    let Layout { tp, block } = layout(area as usize, STATIC_TLS_SIZE, tls.p_memsz, tls.p_align)?;
+    // SAFETY: the static area is `STATIC_TLS_SIZE` bytes that nothing else uses (see
+    // `TlsArea`).
+    unsafe { init_in(area, STATIC_TLS_SIZE) }
+}
+
+/// The bytes an area needs for a thread's TLS block: enough for any placement of the
+/// thread pointer (see `layout`).
+pub(crate) fn area_size() -> Result<usize, &'static str> {
+    let Some(tls) = image()?.tls else {
+        return Ok(16);
+    };
+    let align = tls.p_align.max(16);
+    align
+        .checked_add(TLS_GAP_ABOVE_TP + align)
+        .and_then(|n| n.checked_add(tls.p_memsz))
+        .ok_or("the TLS segment is too large")
+}
+
+/// Where the root server's image begins: the address of the first of the kernel's
+/// `userImageFrames`.
+pub(crate) fn image_start() -> Result<usize, &'static str> {
+    Ok(image()?.start)
+}
+
+/// Writes a fresh TLS block (the image's `.tdata`, zeroed `.tbss`) into the `size` bytes at
+/// `area`, and returns the thread pointer for it.
+///
+/// # Safety
+///
+/// `area` must be valid for writes of `size` bytes that nothing else uses.
+pub(crate) unsafe fn init_in(area: *mut u8, size: usize) -> Result<usize, &'static str> {
+    let Image { bias, tls, .. } = image()?;
+    let Some(tls) = tls else {
+        // No thread-local variables at all: any thread pointer will do.
+        return Ok(area as usize);
+    };
+    let Layout { tp, block } = layout(area as usize, size, tls.p_memsz, tls.p_align)?;
     let image = tls.p_vaddr.wrapping_add(bias) as *const u8;
-    // SAFETY: `layout` checked that `block + p_memsz` bytes fit in the area, which nothing
-    // else uses (see `TlsArea`); the image is `p_filesz` bytes of a loaded segment, and does
-    // not overlap the area (a different static).
+    // SAFETY: `layout` checked that `block + p_memsz` bytes fit in the area, which the caller
+    // gives us alone; the image is `p_filesz` bytes of a loaded segment, outside the area.
     unsafe {
         let block = area.add(block);
         ptr::copy_nonoverlapping(image, block, tls.p_filesz);

@@ -132,12 +132,12 @@ pub mod cap_type {
         Unspecified;
     }
 
-    /// A reply object, which receives the reply capability of a call (`seL4_ReplyObject`, MCS).
-    #[cfg(sel4_cfg_KERNEL_MCS)]
+    /// A reply: on MCS kernels a reply object (`seL4_ReplyObject`), which receives the reply
+    /// capability of a call; on others a reply capability saved with
+    /// [`Cap::<CNode>::save_caller`](crate::Cap::save_caller). Either way, sending on it replies.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Reply {}
 
-    #[cfg(sel4_cfg_KERNEL_MCS)]
     impl CapType for Reply {
         const NAME: &'static str = "Reply";
     }

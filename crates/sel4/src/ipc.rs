@@ -287,10 +287,9 @@ pub fn reply(info: MessageInfo) {
     unsafe { sel4_sys::seL4_Reply(info.into_sys()) }
 }
 
-#[cfg(sel4_cfg_KERNEL_MCS)]
 impl Cap<cap_type::Reply> {
-    /// Replies to the call whose reply capability this object holds (`seL4_Send` on the
-    /// reply object). Without a pending call the message is dropped.
+    /// Replies to the call this reply object (MCS) or saved reply capability stands for
+    /// (`seL4_Send` on it). Without a pending call the message is dropped.
     #[inline]
     pub fn send(self, info: MessageInfo) {
         // SAFETY: the IPC buffer pointer is set (the crate's contract).

@@ -1,0 +1,112 @@
+//! Faults: threads that fault, with the fault delivered to a handler endpoint and decoded.
+
+use sel4::sys::seL4_Word;
+use sel4::{cap_type, init_thread, Cap, CapRights, Fault};
+use sel4_runtime::thread::{Thread, ThreadConfig};
+
+use super::{new_object, spawn, Replier};
+use crate::harness::{check, equal, ok, Ctx, Failure, Outcome};
+
+const FAULT_BADGE: seL4_Word = 0xfa;
+
+/// Starts `entry(arg)` with a badged copy of a new endpoint as fault endpoint, waits for its
+/// fault, and returns the thread and the decoded fault.
+fn run_until_fault<A: Send + Sync + 'static>(
+    ctx: &mut Ctx,
+    entry: fn(&'static A),
+    arg: A,
+) -> Result<(Thread, Fault), Failure> {
+    let ep = new_object::<cap_type::Endpoint>(ctx, "fault endpoint")?;
+    let badged = ok(ctx.objects.alloc_slot(), "slot")?;
+    let (root, depth) = (init_thread::CNODE, sel4::sys::seL4_WordBits as u8);
+    ok(root.mint(badged, depth, root, ep.bits(), depth, CapRights::ALL, FAULT_BADGE), "mint")?;
+    let replier = Replier::new(ctx)?;
+    let config = ThreadConfig { fault_endpoint: Some(Cap::from_bits(badged)), ..Default::default() };
+    let thread = spawn(ctx, entry, arg, &config)?;
+    let (info, badge) = replier.recv(ep);
+    equal(badge, FAULT_BADGE, "badge of the fault message")?;
+    Ok((thread, Fault::new(info)))
+}
+
+fn write_to(address: &'static usize) {
+    // SAFETY: not safe at all: the address is unmapped, and the fault is the point.
+    unsafe { core::ptr::write_volatile(*address as *mut u64, 1) };
+}
+
+pub fn vm_fault(ctx: &mut Ctx) -> Outcome {
+    let address = ok(ctx.vspace.reserve(1), "reserve an unmapped page")? + 0x18;
+    let (_, fault) = run_until_fault(ctx, write_to, address)?;
+    match fault {
+        Fault::VmFault(vm) => {
+            equal(vm.addr, address as seL4_Word, "fault address")?;
+            check(!vm.prefetch, || "a data access reported as instruction fetch".into())
+        }
+        other => Err(alloc::format!("expected a VM fault, got {other:?}")),
+    }
+}
+
+#[inline(never)]
+fn recurse(depth: usize) -> usize {
+    let frame = core::hint::black_box([depth as u8; 512]);
+    if depth == 0 {
+        0
+    } else {
+        recurse(depth - 1) + usize::from(frame[depth % 512])
+    }
+}
+
+fn overflow(_: &'static ()) {
+    core::hint::black_box(recurse(core::hint::black_box(1 << 20)));
+}
+
+pub fn stack_overflow(ctx: &mut Ctx) -> Outcome {
+    let (thread, fault) = run_until_fault(ctx, overflow, ())?;
+    let guard = thread.guard_page() as seL4_Word..(thread.guard_page() + 4096) as seL4_Word;
+    match fault {
+        Fault::VmFault(vm) if guard.contains(&vm.addr) => Ok(()),
+        other => Err(alloc::format!("expected a VM fault in the guard page {guard:#x?}, got {other:?}")),
+    }
+}
+
+fn undefined_instruction(_: &'static ()) {
+    // SAFETY: not safe: the instruction is undefined, and the exception is the point.
+    unsafe { core::arch::asm!("udf #0") };
+}
+
+pub fn user_exception(ctx: &mut Ctx) -> Outcome {
+    match run_until_fault(ctx, undefined_instruction, ())?.1 {
+        Fault::UserException(exception) => check(exception.ip != 0, || "no fault address".into()),
+        other => Err(alloc::format!("expected a user exception, got {other:?}")),
+    }
+}
+
+const BOGUS_SYSCALL: isize = -100;
+
+fn bogus_syscall(_: &'static ()) {
+    // SAFETY: an unknown system call number only makes the kernel send a fault.
+    unsafe { core::arch::asm!("svc #0", in("x7") BOGUS_SYSCALL) };
+}
+
+pub fn unknown_syscall(ctx: &mut Ctx) -> Outcome {
+    match run_until_fault(ctx, bogus_syscall, ())?.1 {
+        Fault::UnknownSyscall(syscall) => equal(syscall.syscall, BOGUS_SYSCALL as seL4_Word, "syscall number"),
+        other => Err(alloc::format!("expected an unknown syscall fault, got {other:?}")),
+    }
+}
+
+fn invoke_nowhere(slot: &'static seL4_Word) {
+    let _ = Cap::<cap_type::Tcb>::from_bits(*slot).suspend();
+}
+
+pub fn cap_fault(ctx: &mut Ctx) -> Outcome {
+    // An empty slot is a null capability, whose invocation is an error; an address that does
+    // not resolve (the root CNode's guard is zero) is a lookup failure, a fault.
+    let nowhere: seL4_Word = 1 << 40;
+    match run_until_fault(ctx, invoke_nowhere, nowhere)?.1 {
+        Fault::CapFault(fault) => {
+            equal(fault.addr, nowhere, "capability address")?;
+            check(!fault.in_recv_phase, || "reported in the receive phase".into())
+        }
+        other => Err(alloc::format!("expected a capability fault, got {other:?}")),
+    }
+}

@@ -1,0 +1,145 @@
+//! MCS: scheduling contexts and control, reply objects, the non-blocking send-receive forms,
+//! timeout faults.
+
+use core::sync::atomic::{AtomicUsize, Ordering};
+
+use sel4::sys::seL4_MinSchedContextBits;
+use sel4::{cap_type, get_mr, init_thread, set_mr, Cap, CapRights, Error, Fault, MessageInfo, ObjectBlueprint};
+use sel4_runtime::thread::ThreadConfig;
+
+use super::{new_object, spawn, Replier};
+use crate::harness::{check, equal, fails_with, ok, Ctx, Failure, Outcome};
+
+fn sched_context(ctx: &mut Ctx) -> Result<Cap<cap_type::SchedContext>, Failure> {
+    ok(
+        ctx.objects.allocate_as(ObjectBlueprint::SchedContext { size_bits: seL4_MinSchedContextBits as usize }),
+        "scheduling context",
+    )
+}
+
+fn control(ctx: &Ctx) -> Result<Cap<cap_type::SchedControl>, Failure> {
+    init_thread::sched_control(ctx.bootinfo, 0).ok_or_else(|| "no scheduling control capability".into())
+}
+
+pub fn sched_control(ctx: &mut Ctx) -> Outcome {
+    let sc = sched_context(ctx)?;
+    let control = control(ctx)?;
+    ok(control.configure_flags(sc, 1000, 10_000, 0, 0, 0), "configure")?;
+    fails_with(control.configure_flags(sc, 10_000, 1000, 0, 0, 0), Error::RangeError, "budget above period")?;
+    fails_with(control.configure_flags(init_thread::TCB.cast(), 1000, 1000, 0, 0, 0), Error::InvalidCapability, "a TCB")
+}
+
+pub fn bind_unbind(ctx: &mut Ctx) -> Outcome {
+    let sc = sched_context(ctx)?;
+    ok(control(ctx)?.configure_flags(sc, 1000, 1000, 0, 0, 0), "configure")?;
+    let tcb = new_object::<cap_type::Tcb>(ctx, "TCB")?;
+    ok(sc.bind(tcb.upcast()), "bind a TCB")?;
+    fails_with(sc.bind(tcb.upcast()), Error::IllegalOperation, "bind twice")?;
+    ok(sc.unbind_object(tcb.upcast()), "unbind the TCB")?;
+    let ntfn = new_object::<cap_type::Notification>(ctx, "notification")?;
+    ok(sc.bind(ntfn.upcast()), "bind a notification")?;
+    ok(sc.unbind(), "unbind everything")?;
+    fails_with(sc.unbind_object(ntfn.upcast()), Error::IllegalOperation, "unbind what is not bound")?;
+    let used = ok(init_thread::SCHED_CONTEXT.consumed(), "consumed")?;
+    check(used < u64::MAX, || "consumed time".into())
+}
+
+static SPINS: AtomicUsize = AtomicUsize::new(0);
+
+fn spin(_: &'static ()) {
+    loop {
+        SPINS.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+pub fn yield_to(ctx: &mut Ctx) -> Outcome {
+    let config = ThreadConfig { priority: 200, ..Default::default() };
+    let thread = spawn(ctx, spin, (), &config)?;
+    let before = SPINS.load(Ordering::Relaxed);
+    ok(thread.sched_context().yield_to(), "yield to a lower-priority thread")?;
+    ok(thread.tcb().suspend(), "suspend it")?;
+    check(SPINS.load(Ordering::Relaxed) > before, || "the thread did not run".into())?;
+    let idle = sched_context(ctx)?;
+    fails_with(idle.yield_to(), Error::IllegalOperation, "a scheduling context with no thread")
+}
+
+#[derive(Clone, Copy)]
+struct Echo {
+    ep: Cap<cap_type::Endpoint>,
+    replier: Replier,
+}
+
+fn echo_once(echo: &'static Echo) {
+    echo.replier.recv(echo.ep);
+    let value = get_mr(0);
+    set_mr(0, value + 100);
+    echo.replier.reply.send(MessageInfo::new(0, 0, 0, 1));
+}
+
+pub fn reply_object(ctx: &mut Ctx) -> Outcome {
+    let ep = new_object::<cap_type::Endpoint>(ctx, "endpoint")?;
+    let replier = Replier::new(ctx)?;
+    spawn(ctx, echo_once, Echo { ep, replier }, &ThreadConfig::default())?;
+    set_mr(0, 1);
+    ep.call(MessageInfo::new(0, 0, 0, 1));
+    equal(get_mr(0), 101, "reply through the reply object")
+}
+
+#[derive(Clone, Copy)]
+struct Relay {
+    own: Cap<cap_type::Endpoint>,
+    root: Cap<cap_type::Endpoint>,
+    replier: Replier,
+}
+
+/// Receives a word on `own`, sends it plus one to `root`, then passes it plus two with
+/// `nb_send_wait` while waiting on `own` again.
+fn relay(relay: &'static Relay) {
+    relay.replier.recv(relay.own);
+    let value = get_mr(0);
+    set_mr(0, value + 1);
+    relay.root.send(MessageInfo::new(0, 0, 0, 1));
+    set_mr(0, value + 2);
+    relay.own.nb_send_wait(relay.root, MessageInfo::new(0, 0, 0, 1));
+}
+
+pub fn nb_send_recv(ctx: &mut Ctx) -> Outcome {
+    let own = new_object::<cap_type::Endpoint>(ctx, "endpoint")?;
+    let root = new_object::<cap_type::Endpoint>(ctx, "endpoint")?;
+    let replier = Replier::new(ctx)?;
+    let mine = Replier::new(ctx)?;
+    spawn(ctx, relay, Relay { own, root, replier }, &ThreadConfig { priority: 255, ..Default::default() })?;
+    // Let the relay block in its receive.
+    sel4::yield_now();
+    set_mr(0, 10);
+    let (_, _) = root.nb_send_recv(own, MessageInfo::new(0, 0, 0, 1), mine.reply);
+    equal(get_mr(0), 11, "sent then received")?;
+    let (_, _) = mine.recv(root);
+    equal(get_mr(0), 12, "non-blocking send of nb_send_wait")
+}
+
+fn busy(_: &'static ()) {
+    loop {
+        core::hint::spin_loop();
+    }
+}
+
+pub fn timeout_fault(ctx: &mut Ctx) -> Outcome {
+    let ep = new_object::<cap_type::Endpoint>(ctx, "timeout endpoint")?;
+    let badged = ok(ctx.objects.alloc_slot(), "slot")?;
+    let (root, depth) = (init_thread::CNODE, sel4::sys::seL4_WordBits as u8);
+    ok(root.mint(badged, depth, root, ep.bits(), depth, CapRights::ALL, 0x7e), "mint")?;
+    let replier = Replier::new(ctx)?;
+    // A budget below its period, so that running out of it is a timeout fault.
+    let config = ThreadConfig { budget_us: 1000, period_us: 10_000, ..Default::default() };
+    let thread = spawn(ctx, busy, (), &config)?;
+    ok(thread.tcb().set_timeout_endpoint(Cap::from_bits(badged)), "set timeout endpoint")?;
+    fails_with(thread.tcb().set_timeout_endpoint(init_thread::TCB.cast()), Error::InvalidCapability, "a TCB as endpoint")?;
+    let (info, badge) = replier.recv(ep);
+    equal(badge, 0x7e, "badge")?;
+    match Fault::new(info) {
+        Fault::Timeout(_) => Ok(()),
+        other => Err(alloc::format!("expected a timeout fault, got {other:?}")),
+    }
+}
+

@@ -1,0 +1,115 @@
+//! A simple allocator for CSpace slots and kernel objects: [`ObjectAllocator`].
+//!
+//! It hands out the root CNode's empty slots (`bootinfo.empty`) in order and creates objects
+//! from the initial RAM untypeds, trying each in turn until one has room. It never frees: it
+//! is meant for a root server that builds its system once at start-up, as the examples do.
+
+use sel4::sys::seL4_Word;
+use sel4::{cap_type, init_thread, BootInfo, Cap, CapType, Error, FixedSizeObject, ObjectBlueprint, Result};
+
+/// Slots and objects for a root server; see the [module documentation](self).
+#[derive(Debug)]
+pub struct ObjectAllocator {
+    bootinfo: &'static BootInfo,
+    next_slot: seL4_Word,
+    end_slot: seL4_Word,
+    /// Index into the untyped list of the untyped tried first (the last one that had room).
+    current: usize,
+}
+
+impl ObjectAllocator {
+    /// An allocator over all the empty slots and RAM untypeds that `bootinfo` lists.
+    ///
+    /// Create one per program: two allocators would hand out the same slots.
+    pub fn new(bootinfo: &'static BootInfo) -> Self {
+        let empty = bootinfo.empty();
+        Self {
+            bootinfo,
+            next_slot: empty.start,
+            end_slot: empty.end,
+            current: 0,
+        }
+    }
+
+    /// How many slots are left.
+    pub fn free_slots(&self) -> seL4_Word {
+        self.end_slot - self.next_slot
+    }
+
+    /// Takes an empty slot of the root CNode; its number is also its capability pointer.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotEnoughMemory`] when no empty slot is left.
+    pub fn alloc_slot(&mut self) -> Result<seL4_Word> {
+        if self.next_slot >= self.end_slot {
+            return Err(Error::NotEnoughMemory);
+        }
+        self.next_slot += 1;
+        Ok(self.next_slot - 1)
+    }
+
+    /// Creates an object as `blueprint` describes, in a fresh slot, and returns its capability.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotEnoughMemory`] when no slot is left or no RAM untyped has room; the
+    /// kernel's error when it refuses the blueprint ([`Error::RangeError`] for a bad size).
+    pub fn allocate(&mut self, blueprint: ObjectBlueprint) -> Result<Cap<cap_type::Unspecified>> {
+        self.create(blueprint.physical_size_bits(), |untyped, slot| {
+            untyped.retype(blueprint, init_thread::CNODE.slots(slot, 1))
+        })
+    }
+
+    /// [`allocate`](Self::allocate), with the capability typed as `T` (which the caller
+    /// promises matches the blueprint).
+    pub fn allocate_as<T: CapType>(&mut self, blueprint: ObjectBlueprint) -> Result<Cap<T>> {
+        self.allocate(blueprint).map(Cap::cast)
+    }
+
+    /// Creates one object of the fixed-size type `T` (a TCB, an endpoint, a page, ...).
+    pub fn allocate_fixed<T: FixedSizeObject>(&mut self) -> Result<Cap<T>> {
+        self.create(T::SIZE_BITS, |untyped, slot| {
+            untyped.retype_one::<T>(init_thread::CNODE, slot).map(drop)
+        })
+        .map(Cap::cast)
+    }
+
+    /// Runs `retype` on a fresh slot with each RAM untyped of at least `2^size_bits` bytes,
+    /// from the last one that had room, until one does.
+    fn create(
+        &mut self,
+        size_bits: seL4_Word,
+        mut retype: impl FnMut(Cap<cap_type::Untyped>, seL4_Word) -> Result<()>,
+    ) -> Result<Cap<cap_type::Unspecified>> {
+        let slot = self.alloc_slot()?;
+        let list = self.bootinfo.untyped_list();
+        for step in 0..list.len() {
+            let index = (self.current + step) % list.len();
+            let desc = &list[index];
+            if desc.isDevice != 0 || seL4_Word::from(desc.sizeBits) < size_bits {
+                continue;
+            }
+            let untyped = Cap::from_bits(self.bootinfo.untyped().start + index as seL4_Word);
+            match retype(untyped, slot) {
+                Ok(()) => {
+                    self.current = index;
+                    return Ok(Cap::from_bits(slot));
+                }
+                Err(Error::NotEnoughMemory) => continue,
+                Err(other) => {
+                    // Nothing was created: the slot is still empty, hand it out again.
+                    self.next_slot -= 1;
+                    return Err(other);
+                }
+            }
+        }
+        self.next_slot -= 1;
+        Err(Error::NotEnoughMemory)
+    }
+
+    /// The boot information the allocator works from.
+    pub fn bootinfo(&self) -> &'static BootInfo {
+        self.bootinfo
+    }
+}
