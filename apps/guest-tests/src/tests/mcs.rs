@@ -53,10 +53,12 @@ fn spin(_: &'static ()) {
 }
 
 pub fn yield_to(ctx: &mut Ctx) -> Outcome {
-    let config = ThreadConfig { priority: 200, ..Default::default() };
+    // At the caller's priority the thread yielded to runs before the caller continues (a
+    // lower-priority one would only move to the head of its queue).
+    let config = ThreadConfig { priority: 255, ..Default::default() };
     let thread = spawn(ctx, spin, (), &config)?;
     let before = SPINS.load(Ordering::Relaxed);
-    ok(thread.sched_context().yield_to(), "yield to a lower-priority thread")?;
+    ok(thread.sched_context().yield_to(), "yield to a thread of the same priority")?;
     ok(thread.tcb().suspend(), "suspend it")?;
     check(SPINS.load(Ordering::Relaxed) > before, || "the thread did not run".into())?;
     let idle = sched_context(ctx)?;
@@ -108,9 +110,11 @@ pub fn nb_send_recv(ctx: &mut Ctx) -> Outcome {
     let root = new_object::<cap_type::Endpoint>(ctx, "endpoint")?;
     let replier = Replier::new(ctx)?;
     let mine = Replier::new(ctx)?;
-    spawn(ctx, relay, Relay { own, root, replier }, &ThreadConfig { priority: 255, ..Default::default() })?;
-    // Let the relay block in its receive.
+    let thread = spawn(ctx, relay, Relay { own, root, replier }, &ThreadConfig { priority: 255, ..Default::default() })?;
+    // Let the relay block in its receive, then put it below this thread, so that this thread
+    // waits again before the relay's nb_send_wait (which drops the message otherwise).
     sel4::yield_now();
+    ok(thread.tcb().set_priority(init_thread::TCB, 254), "lower the relay's priority")?;
     set_mr(0, 10);
     let (_, _) = root.nb_send_recv(own, MessageInfo::new(0, 0, 0, 1), mine.reply);
     equal(get_mr(0), 11, "sent then received")?;
