@@ -1,0 +1,97 @@
+//! `ipc-bench`: the IPC round trip benchmark, Rust side (bench/ipc_bench.py runs it).
+//!
+//! Two threads of the root server at the same priority (so both directions take the kernel's
+//! fastpath): the root thread calls, a server thread answers with reply-recv, one message word
+//! each way. After a warm-up, the root thread reads the ARM generic timer's virtual counter
+//! (`CNTVCT_EL0`, readable from user space when the kernel is configured with
+//! `KernelArmExportVCNTUser`) before and after `ITERATIONS` round trips and prints both with
+//! the counter frequency, in the line format bench/ipc_bench.py parses (the C program of
+//! bench/c-ipc prints the same). Under QEMU with `-icount shift=0` one instruction is one
+//! nanosecond of virtual time, so counter ticks convert to instructions.
+
+#![no_std]
+
+use sel4::sys::seL4_Word;
+use sel4::{cap_type, debug_println, get_mr, set_mr, BootInfo, Cap, MessageInfo};
+use sel4_runtime::objects::ObjectAllocator;
+use sel4_runtime::thread::{Thread, ThreadConfig};
+use sel4_runtime::vspace::AddressSpace;
+
+sel4_runtime::main!(main);
+
+const WARM_UP: u64 = 100;
+const ITERATIONS: u64 = 10_000;
+
+#[cfg(target_arch = "aarch64")]
+fn counter() -> u64 {
+    let value: u64;
+    // SAFETY: reads a system register that the kernel lets user space read.
+    unsafe { core::arch::asm!("isb", "mrs {}, cntvct_el0", out(reg) value, options(nomem, nostack)) };
+    value
+}
+
+#[cfg(target_arch = "aarch64")]
+fn counter_frequency() -> u64 {
+    let value: u64;
+    // SAFETY: as in `counter`.
+    unsafe { core::arch::asm!("mrs {}, cntfrq_el0", out(reg) value, options(nomem, nostack)) };
+    value
+}
+
+fn server(arg: usize) {
+    let ep = Cap::<cap_type::Endpoint>::from_bits((arg & 0xffff) as seL4_Word);
+    #[cfg(sel4_cfg_KERNEL_MCS)]
+    let reply = Cap::<cap_type::Reply>::from_bits((arg >> 16) as seL4_Word);
+    #[cfg(sel4_cfg_KERNEL_MCS)]
+    ep.recv(reply);
+    #[cfg(not(sel4_cfg_KERNEL_MCS))]
+    ep.recv();
+    loop {
+        set_mr(0, get_mr(0) + 1);
+        #[cfg(sel4_cfg_KERNEL_MCS)]
+        ep.reply_recv(MessageInfo::new(0, 0, 0, 1), reply);
+        #[cfg(not(sel4_cfg_KERNEL_MCS))]
+        ep.reply_recv(MessageInfo::new(0, 0, 0, 1));
+    }
+}
+
+fn round_trips(ep: Cap<cap_type::Endpoint>, count: u64) -> seL4_Word {
+    let mut value = 0;
+    for _ in 0..count {
+        set_mr(0, value);
+        ep.call(MessageInfo::new(0, 0, 0, 1));
+        value = get_mr(0);
+    }
+    value
+}
+
+fn main(bootinfo: &'static BootInfo) {
+    let mut objects = ObjectAllocator::new(bootinfo);
+    let mut vspace = AddressSpace::new();
+    let ep = objects.allocate_fixed::<cap_type::Endpoint>().expect("endpoint");
+    #[cfg(sel4_cfg_KERNEL_MCS)]
+    let arg = {
+        let reply = objects
+            .allocate_as::<cap_type::Reply>(sel4::ObjectBlueprint::Reply)
+            .expect("reply object");
+        ep.bits() as usize | (reply.bits() as usize) << 16
+    };
+    #[cfg(not(sel4_cfg_KERNEL_MCS))]
+    let arg = ep.bits() as usize;
+    // The root thread's priority: the kernel's fastpath wants the same on both sides.
+    let config = ThreadConfig { priority: 255, ..Default::default() };
+    Thread::spawn(&mut objects, &mut vspace, server, arg, &config).expect("server thread");
+
+    round_trips(ep, WARM_UP);
+    let start = counter();
+    let value = round_trips(ep, ITERATIONS);
+    let end = counter();
+    if value != ITERATIONS as seL4_Word {
+        debug_println!("ipc-bench: wrong answers: {value} after {ITERATIONS} round trips");
+    }
+    debug_println!(
+        "ipc-bench: lang=Rust iterations={ITERATIONS} counter_start={start} counter_end={end} counter_freq={}",
+        counter_frequency()
+    );
+    debug_println!("ipc-bench: done");
+}
