@@ -298,6 +298,7 @@ def check_crate(
     features: Sequence[str] = (),
     cargo_args: Sequence[str] = (),
     clippy: bool = False,
+    doc: bool = False,
     timeout: float = 1800,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``cargo check`` (or ``cargo build`` if ``build``) on one crate for a bare-metal target.
@@ -314,6 +315,8 @@ def check_crate(
     * ``clippy``: compile the workspace members with ``toolchain.clippy_driver`` so that
       clippy's lints run as well (with ``-Dwarnings`` in ``rustflags`` they fail the build).
       Unlike ``cargo clippy`` this works in ``build`` mode, sharing ``core`` with plain builds.
+    * ``doc``: run ``cargo doc --no-deps`` instead, with ``rustflags`` given to rustdoc as well
+      (``RUSTDOCFLAGS``), so that ``-Dwarnings`` fails on documentation warnings.
 
     Runs offline (crates.io replaced by the vendored crates, ``CARGO_NET_OFFLINE``), with a
     private ``CARGO_HOME`` under the target directory, and without writing ``Cargo.lock`` into
@@ -354,9 +357,13 @@ def check_crate(
     if env:
         run_env.update({k: str(v) for k, v in env.items()})
 
+    if doc:
+        # rustdoc needs the configuration's cfgs too; the flags hold no white space.
+        run_env["RUSTDOCFLAGS"] = " ".join(str(f) for f in rustflags)
     command = [
         str(toolchain.cargo),
-        "build" if build else "check",
+        "doc" if doc else "build" if build else "check",
+        *(["--no-deps"] if doc else []),
         "--manifest-path",
         str(manifest),
         "--target",

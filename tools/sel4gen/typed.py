@@ -218,8 +218,8 @@ def typed_api(interfaces: Interfaces, arch: ArchInfo) -> TypedApi:
     if len(set(names)) != len(names):
         raise ValueError(f"two capability types map to one marker name: {sorted(names)}")
     aliases = (
-        Alias("VSpaceRoot", marker_name(arch.vspace_root), f"The root of an address space on {arch.name} (`{arch.vspace_root}`)."),
-        Alias("Frame", marker_name(arch.frame), f"A frame of memory that can be mapped on {arch.name} (`{arch.frame}`)."),
+        Alias("VSpaceRoot", marker_name(arch.vspace_root), f"An address-space root on {arch.name} (`{arch.vspace_root}`)."),
+        Alias("Frame", marker_name(arch.frame), f"A frame that can be mapped on {arch.name} (`{arch.frame}`)."),
     )
     methods = tuple(_method(m) for m in interfaces.methods if m.c_name not in HAND_WRITTEN)
     return TypedApi(markers, aliases, methods)

@@ -98,14 +98,16 @@ pub trait FixedSizeObject: ObjectType {
     const SIZE_BITS: seL4_Word;
 }
 
-/// Marker types for [`Cap`]: one per type of capability.
-///
-/// The types with object invocations ([`Tcb`], [`CNode`], [`Untyped`], the architecture's
-/// page tables and frames, ...) are generated from the kernel's interface files, so exactly
-/// this configuration's types exist; [`VSpaceRoot`] and [`Frame`] name the architecture's
-/// address-space root and base-size frame. [`Endpoint`], [`Notification`], [`Reply`] (MCS)
-/// and [`Unspecified`] are the types without invocations.
 pub mod cap_type {
+    //! Marker types for [`Cap`](super::Cap): one per type of capability.
+    //!
+    //! The types with object invocations ([`Tcb`], [`CNode`], [`Untyped`], the architecture's
+    //! page tables and frames, ...) are generated from the kernel's interface files, so exactly
+    //! this configuration's types exist; [`VSpaceRoot`] and [`Frame`] name the architecture's
+    //! address-space root and base-size frame. [`Endpoint`], [`Notification`], [`Reply`] and
+    //! [`Unspecified`] are the types without object invocations (endpoints, notifications and
+    //! replies have system calls instead).
+
     use super::{CapType, FixedSizeObject, ObjectType};
     use sel4_sys::seL4_Word;
 
@@ -133,8 +135,8 @@ pub mod cap_type {
     }
 
     /// A reply: on MCS kernels a reply object (`seL4_ReplyObject`), which receives the reply
-    /// capability of a call; on others a reply capability saved with
-    /// [`Cap::<CNode>::save_caller`](crate::Cap::save_caller). Either way, sending on it replies.
+    /// capability of a call; on others a reply capability saved with the CNode invocation
+    /// `save_caller` (`seL4_CNode_SaveCaller`). Either way, sending on it replies.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Reply {}
 

@@ -5,8 +5,8 @@ use sel4_sys::seL4_Word;
 /// An object type together with its size where the size varies: what
 /// [`Cap::<Untyped>::retype`](crate::Cap::retype) creates.
 ///
-/// Only the types of this kernel configuration exist: [`Reply`](Self::Reply) and
-/// [`SchedContext`](Self::SchedContext) only on MCS kernels, and [`Arch`](Self::Arch) holds the
+/// Only the types of this kernel configuration exist: `Reply` and `SchedContext` only on MCS
+/// kernels, and [`Arch`](Self::Arch) holds the
 /// architecture's paging objects. The kernel still checks each size against its limits
 /// (`seL4_MinUntypedBits`, ...) and fails with [`Error::RangeError`](crate::Error::RangeError).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
