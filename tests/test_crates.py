@@ -197,6 +197,27 @@ def test_clippy_is_installed(toolchain):
         pytest.skip(f"no clippy-driver for {toolchain.version}: install Debian's rust-web-clippy")
 
 
+@pytest.mark.parametrize("config", ["aarch32-qemu-arm-virt", "riscv64-qemu-riscv-virt", "x86_64-pc99"])
+def test_typed_crate_builds_for_other_architectures(toolchain, generated, config):
+    """The typed API (generated markers and methods, hand-written blueprints and faults) for the
+    other architectures' real configurations, with -D warnings and clippy."""
+    gen = generated(config)
+    arch = config.split("-")[0]
+    lines = [line for line in rustflags(gen) if not line.startswith("-Ztls-model")]
+    result = rustbuild.check_crate(
+        toolchain,
+        ROOT,
+        arch,
+        None,
+        env={"SEL4_SYS_GENERATED_DIR": str(gen)},
+        rustflags=lines,
+        build=True,
+        cargo_args=["-p", "sel4"],
+        clippy=toolchain.clippy_driver is not None,
+    )
+    assert_clean(result)
+
+
 @pytest.mark.parametrize("config", ["aarch64-qemu-arm-virt", "aarch64-qemu-arm-virt-mcs"])
 def test_rustdoc_has_no_warnings(toolchain, generated, config):
     """The crates' documentation, as cargo doc makes it for this configuration, warns about

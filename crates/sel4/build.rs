@@ -23,8 +23,9 @@ fn main() {
         println!("cargo::rustc-check-cfg=cfg(sel4_cfg_{name})");
     }
     println!("cargo::rustc-check-cfg=cfg(sel4_cfg_SEL4_ARCH, values(any()))");
-    let dir = env::var("DEP_SEL4_GENERATED_DIR")
-        .unwrap_or_else(|_| fail("sel4-sys did not pass DEP_SEL4_GENERATED_DIR (links = \"sel4\")"));
+    let dir = env::var("DEP_SEL4_GENERATED_DIR").unwrap_or_else(|_| {
+        fail("sel4-sys did not pass DEP_SEL4_GENERATED_DIR (links = \"sel4\")")
+    });
     let typed = format!("{dir}/typed.rs");
     if fs::metadata(&typed).is_err() {
         fail(&format!(
@@ -33,8 +34,9 @@ fn main() {
     }
     println!("cargo::rerun-if-changed={typed}");
     println!("cargo::rustc-env=SEL4_GENERATED_DIR={dir}");
-    let path = env::var("DEP_SEL4_CFG_RUSTFLAGS")
-        .unwrap_or_else(|_| fail("sel4-sys did not pass DEP_SEL4_CFG_RUSTFLAGS (links = \"sel4\")"));
+    let path = env::var("DEP_SEL4_CFG_RUSTFLAGS").unwrap_or_else(|_| {
+        fail("sel4-sys did not pass DEP_SEL4_CFG_RUSTFLAGS (links = \"sel4\")")
+    });
     println!("cargo::rerun-if-changed={path}");
     let text = fs::read_to_string(&path)
         .unwrap_or_else(|err| fail(&format!("cannot read {path} (from sel4-sys): {err}")));

@@ -40,20 +40,33 @@ fn stack_overflow(_: usize) {
 fn main(bootinfo: &'static BootInfo) {
     let mut objects = ObjectAllocator::new(bootinfo);
     let mut vspace = AddressSpace::new();
-    let ep = objects.allocate_fixed::<cap_type::Endpoint>().expect("endpoint");
+    let ep = objects
+        .allocate_fixed::<cap_type::Endpoint>()
+        .expect("endpoint");
     #[cfg(sel4_cfg_KERNEL_MCS)]
     let reply = objects
         .allocate_as::<cap_type::Reply>(sel4::ObjectBlueprint::Reply)
         .expect("reply object");
     let depth = sel4::sys::seL4_WordBits as u8;
 
-    for (badge, (name, entry)) in [("bad write", bad_write as fn(usize)), ("stack overflow", stack_overflow)]
-        .into_iter()
-        .enumerate()
+    for (badge, (name, entry)) in [
+        ("bad write", bad_write as fn(usize)),
+        ("stack overflow", stack_overflow),
+    ]
+    .into_iter()
+    .enumerate()
     {
         let slot = objects.alloc_slot().expect("slot");
         init_thread::CNODE
-            .mint(slot, depth, init_thread::CNODE, ep.bits(), depth, CapRights::ALL, badge as seL4_Word)
+            .mint(
+                slot,
+                depth,
+                init_thread::CNODE,
+                ep.bits(),
+                depth,
+                CapRights::ALL,
+                badge as seL4_Word,
+            )
             .expect("mint");
         let config = ThreadConfig {
             fault_endpoint: Some(Cap::from_bits(slot)),

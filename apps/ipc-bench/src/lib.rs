@@ -26,7 +26,9 @@ const ITERATIONS: u64 = 10_000;
 fn counter() -> u64 {
     let value: u64;
     // SAFETY: reads a system register that the kernel lets user space read.
-    unsafe { core::arch::asm!("isb", "mrs {}, cntvct_el0", out(reg) value, options(nomem, nostack)) };
+    unsafe {
+        core::arch::asm!("isb", "mrs {}, cntvct_el0", out(reg) value, options(nomem, nostack))
+    };
     value
 }
 
@@ -68,7 +70,9 @@ fn round_trips(ep: Cap<cap_type::Endpoint>, count: u64) -> seL4_Word {
 fn main(bootinfo: &'static BootInfo) {
     let mut objects = ObjectAllocator::new(bootinfo);
     let mut vspace = AddressSpace::new();
-    let ep = objects.allocate_fixed::<cap_type::Endpoint>().expect("endpoint");
+    let ep = objects
+        .allocate_fixed::<cap_type::Endpoint>()
+        .expect("endpoint");
     #[cfg(sel4_cfg_KERNEL_MCS)]
     let arg = {
         let reply = objects
@@ -79,7 +83,10 @@ fn main(bootinfo: &'static BootInfo) {
     #[cfg(not(sel4_cfg_KERNEL_MCS))]
     let arg = ep.bits() as usize;
     // The root thread's priority: the kernel's fastpath wants the same on both sides.
-    let config = ThreadConfig { priority: 255, ..Default::default() };
+    let config = ThreadConfig {
+        priority: 255,
+        ..Default::default()
+    };
     Thread::spawn(&mut objects, &mut vspace, server, arg, &config).expect("server thread");
 
     round_trips(ep, WARM_UP);

@@ -9,7 +9,9 @@
 #![no_std]
 
 use sel4::sys::seL4_Word;
-use sel4::{cap_type, debug_println, get_mr, init_thread, set_mr, BootInfo, Cap, CapRights, MessageInfo};
+use sel4::{
+    cap_type, debug_println, get_mr, init_thread, set_mr, BootInfo, Cap, CapRights, MessageInfo,
+};
 use sel4_runtime::objects::ObjectAllocator;
 use sel4_runtime::thread::{Thread, ThreadConfig};
 use sel4_runtime::vspace::AddressSpace;
@@ -50,28 +52,51 @@ fn server(arg: usize) {
 fn main(bootinfo: &'static BootInfo) {
     let mut objects = ObjectAllocator::new(bootinfo);
     let mut vspace = AddressSpace::new();
-    let ep = objects.allocate_fixed::<cap_type::Endpoint>().expect("endpoint");
+    let ep = objects
+        .allocate_fixed::<cap_type::Endpoint>()
+        .expect("endpoint");
     #[cfg(sel4_cfg_KERNEL_MCS)]
     let arg = {
-        let reply = objects.allocate_as::<cap_type::Reply>(sel4::ObjectBlueprint::Reply).expect("reply object");
+        let reply = objects
+            .allocate_as::<cap_type::Reply>(sel4::ObjectBlueprint::Reply)
+            .expect("reply object");
         ep.bits() as usize | (reply.bits() as usize) << 16
     };
     #[cfg(not(sel4_cfg_KERNEL_MCS))]
     let arg = ep.bits() as usize;
-    Thread::spawn(&mut objects, &mut vspace, server, arg, &ThreadConfig::default()).expect("server thread");
+    Thread::spawn(
+        &mut objects,
+        &mut vspace,
+        server,
+        arg,
+        &ThreadConfig::default(),
+    )
+    .expect("server thread");
 
     // The client's capability carries badge 7: the server sees it with every request.
     let client = objects.alloc_slot().expect("slot");
     let depth = sel4::sys::seL4_WordBits as u8;
     init_thread::CNODE
-        .mint(client, depth, init_thread::CNODE, ep.bits(), depth, CapRights::ALL, 7)
+        .mint(
+            client,
+            depth,
+            init_thread::CNODE,
+            ep.bits(),
+            depth,
+            CapRights::ALL,
+            7,
+        )
         .expect("mint");
     let client = Cap::<cap_type::Endpoint>::from_bits(client);
     for (a, b) in [(1, 2), (20, 22), (1000, 337)] {
         set_mr(0, a);
         set_mr(1, b);
         let reply = client.call(MessageInfo::new(ADD, 0, 0, 2));
-        debug_println!("ipc-server: {a} + {b} = {} (reply label {})", get_mr(0), reply.label());
+        debug_println!(
+            "ipc-server: {a} + {b} = {} (reply label {})",
+            get_mr(0),
+            reply.label()
+        );
     }
     debug_println!("ipc-server: done");
 }

@@ -24,15 +24,31 @@ fn worker(arg: usize) {
 fn main(bootinfo: &'static BootInfo) {
     let mut objects = ObjectAllocator::new(bootinfo);
     let mut vspace = AddressSpace::new();
-    let ntfn = objects.allocate_fixed::<cap_type::Notification>().expect("notification");
+    let ntfn = objects
+        .allocate_fixed::<cap_type::Notification>()
+        .expect("notification");
     let depth = sel4::sys::seL4_WordBits as u8;
     for badge in [0b01, 0b10] {
         let slot = objects.alloc_slot().expect("slot");
         init_thread::CNODE
-            .mint(slot, depth, init_thread::CNODE, ntfn.bits(), depth, CapRights::ALL, badge)
+            .mint(
+                slot,
+                depth,
+                init_thread::CNODE,
+                ntfn.bits(),
+                depth,
+                CapRights::ALL,
+                badge,
+            )
             .expect("mint");
-        Thread::spawn(&mut objects, &mut vspace, worker, slot as usize, &ThreadConfig::default())
-            .expect("worker thread");
+        Thread::spawn(
+            &mut objects,
+            &mut vspace,
+            worker,
+            slot as usize,
+            &ThreadConfig::default(),
+        )
+        .expect("worker thread");
     }
     let mut finished = 0;
     while finished != 0b11 {

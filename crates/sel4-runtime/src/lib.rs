@@ -142,7 +142,9 @@ fn unmap_root_stack_guard(bootinfo: &BootInfo) {
     let guard = arch::root_stack_guard();
     let frame = tls::image_start().ok().and_then(|start| {
         let index = (guard.checked_sub(start)? / arch::PAGE_SIZE) as sel4_sys::seL4_Word;
-        bootinfo.user_image_frames().cap::<sel4::cap_type::Frame>(index)
+        bootinfo
+            .user_image_frames()
+            .cap::<sel4::cap_type::Frame>(index)
     });
     let result = frame.map_or(Err(sel4::Error::FailedLookup), |frame| frame.unmap());
     if let Err(error) = result {
@@ -170,7 +172,11 @@ pub fn halt() -> ! {
     // SAFETY: a thread-local variable of this thread; `init_tls` calls `halt_thread` instead
     // when there is no thread pointer yet.
     let tcb = unsafe { CURRENT_TCB };
-    halt_thread(if tcb == 0 { sel4_sys::seL4_CapInitThreadTCB } else { tcb })
+    halt_thread(if tcb == 0 {
+        sel4_sys::seL4_CapInitThreadTCB
+    } else {
+        tcb
+    })
 }
 
 fn halt_thread(tcb: sel4_sys::seL4_CPtr) -> ! {

@@ -5,7 +5,9 @@
 //! is meant for a root server that builds its system once at start-up, as the examples do.
 
 use sel4::sys::seL4_Word;
-use sel4::{cap_type, init_thread, BootInfo, Cap, CapType, Error, FixedSizeObject, ObjectBlueprint, Result};
+use sel4::{
+    cap_type, init_thread, BootInfo, Cap, CapType, Error, FixedSizeObject, ObjectBlueprint, Result,
+};
 
 /// Slots and objects for a root server; see the [module documentation](self).
 #[derive(Debug)]

@@ -169,7 +169,10 @@ fn image() -> Result<Image, &'static str> {
         .min()
         .unwrap_or(header_address)
         & !(crate::arch::PAGE_SIZE - 1);
-    let tls = program_headers.iter().find(|ph| ph.p_type == PT_TLS).copied();
+    let tls = program_headers
+        .iter()
+        .find(|ph| ph.p_type == PT_TLS)
+        .copied();
     if tls.is_some_and(|tls| tls.p_filesz > tls.p_memsz) {
         return Err("PT_TLS p_filesz is larger than p_memsz");
     }

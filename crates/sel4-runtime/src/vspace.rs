@@ -79,7 +79,12 @@ impl AddressSpace {
     ) -> Result<()> {
         // One missing page table per level at most.
         for _ in 0..4 {
-            match frame.map(self.vspace, vaddr as seL4_Word, rights, DEFAULT_VM_ATTRIBUTES) {
+            match frame.map(
+                self.vspace,
+                vaddr as seL4_Word,
+                rights,
+                DEFAULT_VM_ATTRIBUTES,
+            ) {
                 Err(Error::FailedLookup) => {
                     let table = objects.allocate_fixed::<cap_type::PageTable>()?;
                     table.map(self.vspace, vaddr as seL4_Word, DEFAULT_VM_ATTRIBUTES)?;
@@ -87,7 +92,12 @@ impl AddressSpace {
                 other => return other,
             }
         }
-        frame.map(self.vspace, vaddr as seL4_Word, rights, DEFAULT_VM_ATTRIBUTES)
+        frame.map(
+            self.vspace,
+            vaddr as seL4_Word,
+            rights,
+            DEFAULT_VM_ATTRIBUTES,
+        )
     }
 
     /// Creates a zeroed frame from untyped memory and maps it at `vaddr`, read-write.

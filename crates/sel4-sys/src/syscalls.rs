@@ -97,9 +97,12 @@ fn mrs_from_args(length: seL4_Word, mrs: &[&mut seL4_Word; 4]) -> [seL4_Word; 4]
 /// Writes the received register words back to `WithMRs` arguments.
 #[inline(always)]
 fn mrs_to_args(mrs: [seL4_Word; 4], args: [&mut seL4_Word; 4]) {
-    for (arg, word) in args.into_iter().zip(mrs) {
-        *arg = word;
-    }
+    // Spelled out: an iterator over the arrays is not always inlined at `opt-level = "s"`.
+    let [mr0, mr1, mr2, mr3] = args;
+    *mr0 = mrs[0];
+    *mr1 = mrs[1];
+    *mr2 = mrs[2];
+    *mr3 = mrs[3];
 }
 
 /// Stores the badge if the caller asked for it; returns the message info.

@@ -31,78 +31,93 @@ impl BootInfo {
     }
 
     /// The raw structure, for what this wrapper does not cover.
+    #[inline]
     pub const fn inner(&self) -> &seL4_BootInfo {
         &self.0
     }
 
     /// The address of the root task's IPC buffer (`ipcBuffer`).
+    #[inline]
     pub const fn ipc_buffer(&self) -> *mut seL4_IPCBuffer {
         self.0.ipcBuffer
     }
 
     /// The empty slots of the root CNode (`empty`).
+    #[inline]
     pub const fn empty(&self) -> SlotRegion {
         SlotRegion::from_sys(self.0.empty)
     }
 
     /// The slots of the capabilities to the initial untyped memory (`untyped`), in the order
     /// of [`BootInfo::untyped_list`].
+    #[inline]
     pub const fn untyped(&self) -> SlotRegion {
         SlotRegion::from_sys(self.0.untyped)
     }
 
     /// The slots of the frames shared between nodes (`sharedFrames`).
+    #[inline]
     pub const fn shared_frames(&self) -> SlotRegion {
         SlotRegion::from_sys(self.0.sharedFrames)
     }
 
     /// The slots of the frames of the root task's image (`userImageFrames`).
+    #[inline]
     pub const fn user_image_frames(&self) -> SlotRegion {
         SlotRegion::from_sys(self.0.userImageFrames)
     }
 
     /// The slots of the page tables of the root task's image (`userImagePaging`).
+    #[inline]
     pub const fn user_image_paging(&self) -> SlotRegion {
         SlotRegion::from_sys(self.0.userImagePaging)
     }
 
     /// The slots of the I/O space capabilities (`ioSpaceCaps`).
+    #[inline]
     pub const fn io_space_caps(&self) -> SlotRegion {
         SlotRegion::from_sys(self.0.ioSpaceCaps)
     }
 
     /// The slots of the frames of the extra boot information pages (`extraBIPages`).
+    #[inline]
     pub const fn extra_bi_pages(&self) -> SlotRegion {
         SlotRegion::from_sys(self.0.extraBIPages)
     }
 
     /// The length in bytes of the extra boot information after this structure (`extraLen`).
+    #[inline]
     pub const fn extra_len(&self) -> seL4_Word {
         self.0.extraLen
     }
 
     /// The number of the node (CPU) the root task runs on (`nodeID`).
+    #[inline]
     pub const fn node_id(&self) -> seL4_Word {
         self.0.nodeID
     }
 
     /// The number of nodes (CPUs) (`numNodes`).
+    #[inline]
     pub const fn num_nodes(&self) -> seL4_Word {
         self.0.numNodes
     }
 
     /// The number of slots of the root CNode, as a power of two (`initThreadCNodeSizeBits`).
+    #[inline]
     pub const fn init_thread_cnode_size_bits(&self) -> seL4_Word {
         self.0.initThreadCNodeSizeBits
     }
 
     /// The scheduling domain of the root task (`initThreadDomain`).
+    #[inline]
     pub const fn init_thread_domain(&self) -> seL4_Word {
         self.0.initThreadDomain
     }
 
     /// The descriptions of the initial untyped memory, one per slot of
     /// [`BootInfo::untyped`] (the valid part of `untypedList`).
+    #[inline]
     pub fn untyped_list(&self) -> &[seL4_UntypedDesc] {
         let list = &self.0.untypedList;
         let len = usize::try_from(self.untyped().len()).unwrap_or(usize::MAX);
@@ -111,6 +126,7 @@ impl BootInfo {
 
     /// The initial untyped memory: each capability with its physical address, size and
     /// whether it is device memory.
+    #[inline]
     pub fn untypeds(&self) -> Untypeds<'_> {
         Untypeds {
             descs: self.untyped_list().iter(),
@@ -120,6 +136,7 @@ impl BootInfo {
 
     /// The slots of the scheduling control capabilities, one per CPU (`schedcontrol`, MCS).
     #[cfg(sel4_cfg_KERNEL_MCS)]
+    #[inline]
     pub const fn sched_control(&self) -> SlotRegion {
         SlotRegion::from_sys(self.0.schedcontrol)
     }
@@ -127,6 +144,7 @@ impl BootInfo {
     /// The extra boot information after the boot information frame (`extraLen` bytes): the
     /// chunks the kernel adds for the platform, such as the device tree. Padding chunks are
     /// skipped.
+    #[inline]
     pub fn extra(&self) -> ExtraChunks<'_> {
         let start = (self as *const Self as usize) + (1usize << sel4_sys::seL4_BootInfoFrameBits);
         let len = usize::try_from(self.extra_len()).unwrap_or(0);
@@ -138,6 +156,7 @@ impl BootInfo {
 
     /// The device tree the kernel passed on (`SEL4_BOOTINFO_HEADER_FDT`), if any: the flattened
     /// blob, starting with its magic `0xd00dfeed`.
+    #[inline]
     pub fn device_tree(&self) -> Option<&[u8]> {
         self.extra()
             .find(|chunk| chunk.id == sel4_sys::SEL4_BOOTINFO_HEADER_FDT as seL4_Word)
@@ -219,6 +238,7 @@ pub struct SlotRegion {
 
 impl SlotRegion {
     /// The region the raw structure describes.
+    #[inline]
     pub const fn from_sys(region: seL4_SlotRegion) -> Self {
         Self {
             start: region.start,
@@ -227,16 +247,19 @@ impl SlotRegion {
     }
 
     /// The number of slots (0 if `end` is not after `start`).
+    #[inline]
     pub const fn len(&self) -> seL4_Word {
         self.end.saturating_sub(self.start)
     }
 
     /// Whether the region has no slots.
+    #[inline]
     pub const fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
     /// The slot numbers, as a range.
+    #[inline]
     pub const fn range(&self) -> Range<seL4_Word> {
         self.start..self.end
     }
@@ -244,6 +267,7 @@ impl SlotRegion {
     /// The capability in the `index`-th slot of the region, taken to be of type `T`, or
     /// `None` if the region is shorter. (In the root task a slot number is the capability's
     /// address.)
+    #[inline]
     pub fn cap<T: CapType>(&self, index: seL4_Word) -> Option<Cap<T>> {
         (index < self.len()).then(|| Cap::from_bits(self.start + index))
     }
@@ -264,6 +288,7 @@ pub struct UntypedInfo {
 
 impl UntypedInfo {
     /// Its size in bytes (saturating at the largest word).
+    #[inline]
     pub const fn size(&self) -> seL4_Word {
         let one: seL4_Word = 1;
         match one.checked_shl(self.size_bits as u32) {

@@ -23,6 +23,7 @@ pub struct Cap<T: CapType> {
 
 impl<T: CapType> Cap<T> {
     /// The capability at `cptr`, taken to be of type `T`.
+    #[inline]
     pub const fn from_bits(cptr: seL4_CPtr) -> Self {
         Self {
             cptr,
@@ -31,21 +32,25 @@ impl<T: CapType> Cap<T> {
     }
 
     /// The capability pointer, for `sel4_sys` functions and C code.
+    #[inline]
     pub const fn bits(self) -> seL4_CPtr {
         self.cptr
     }
 
     /// The same capability pointer taken to be of type `U`.
+    #[inline]
     pub const fn cast<U: CapType>(self) -> Cap<U> {
         Cap::from_bits(self.cptr)
     }
 
     /// The same capability pointer as an [`Unspecified`](cap_type::Unspecified) capability.
+    #[inline]
     pub const fn upcast(self) -> Cap<cap_type::Unspecified> {
         self.cast()
     }
 
     /// Whether this is the null capability pointer (`seL4_CapNull`, slot 0).
+    #[inline]
     pub const fn is_null(self) -> bool {
         self.cptr == sel4_sys::seL4_CapNull
     }
@@ -53,6 +58,7 @@ impl<T: CapType> Cap<T> {
 
 // Implemented by hand: derives would require `T` itself to be `Clone`, `PartialEq`, ...
 impl<T: CapType> Clone for Cap<T> {
+    #[inline]
     fn clone(&self) -> Self {
         *self
     }
@@ -61,6 +67,7 @@ impl<T: CapType> Clone for Cap<T> {
 impl<T: CapType> Copy for Cap<T> {}
 
 impl<T: CapType> PartialEq for Cap<T> {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         self.cptr == other.cptr
     }
@@ -69,6 +76,7 @@ impl<T: CapType> PartialEq for Cap<T> {
 impl<T: CapType> Eq for Cap<T> {}
 
 impl<T: CapType> core::hash::Hash for Cap<T> {
+    #[inline]
     fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
         self.cptr.hash(state);
     }
@@ -224,6 +232,7 @@ pub struct CNodeSlots {
 
 impl Cap<cap_type::CNode> {
     /// The window of `count` slots of this CNode from `offset` on.
+    #[inline]
     pub const fn slots(self, offset: seL4_Word, count: seL4_Word) -> CNodeSlots {
         CNodeSlots {
             root: self,
@@ -250,8 +259,7 @@ pub mod init_thread {
     pub const VSPACE: Cap<cap_type::VSpaceRoot> =
         Cap::from_bits(sel4_sys::seL4_CapInitThreadVSpace);
     /// The IRQ control capability (`seL4_CapIRQControl`).
-    pub const IRQ_CONTROL: Cap<cap_type::IrqControl> =
-        Cap::from_bits(sel4_sys::seL4_CapIRQControl);
+    pub const IRQ_CONTROL: Cap<cap_type::IrqControl> = Cap::from_bits(sel4_sys::seL4_CapIRQControl);
     /// The ASID control capability (`seL4_CapASIDControl`).
     pub const ASID_CONTROL: Cap<cap_type::AsidControl> =
         Cap::from_bits(sel4_sys::seL4_CapASIDControl);
@@ -273,7 +281,11 @@ pub mod init_thread {
 
     /// The scheduling control capability of CPU `node` (`bootinfo.schedcontrol`, MCS).
     #[cfg(sel4_cfg_KERNEL_MCS)]
-    pub fn sched_control(bootinfo: &crate::BootInfo, node: sel4_sys::seL4_Word) -> Option<Cap<cap_type::SchedControl>> {
+    #[inline]
+    pub fn sched_control(
+        bootinfo: &crate::BootInfo,
+        node: sel4_sys::seL4_Word,
+    ) -> Option<Cap<cap_type::SchedControl>> {
         bootinfo.sched_control().cap(node)
     }
 }

@@ -142,6 +142,7 @@ pub enum CapTag {
 
 impl CapTag {
     /// The tag for the kernel's number.
+    #[inline]
     pub const fn from_raw(tag: u32) -> Self {
         match tag {
             0 => Self::Null,
@@ -164,6 +165,7 @@ impl CapTag {
     /// The object type number ([`ObjectType::OBJECT_TYPE`](crate::ObjectType::OBJECT_TYPE))
     /// of the object such a capability names, for the types [`cap_type`](crate::cap_type)
     /// has; `None` for the others.
+    #[inline]
     pub const fn object_type(self) -> Option<sel4_sys::seL4_Word> {
         match self {
             Self::Untyped => Some(sel4_sys::seL4_UntypedObject as sel4_sys::seL4_Word),
@@ -181,6 +183,7 @@ impl<T: CapType> Cap<T> {
     /// (`seL4_DebugCapIdentify`); `None` when the kernel is not a debug build
     /// (`DEBUG_BUILD`). An empty slot, or an address that does not resolve, is
     /// [`CapTag::Null`].
+    #[inline]
     pub fn debug_identify(self) -> Option<CapTag> {
         #[cfg(sel4_cfg_DEBUG_BUILD)]
         {

@@ -91,6 +91,7 @@ pub struct Timeout {
     pub consumed: u64,
 }
 
+#[inline]
 fn mr(index: impl Into<u64>) -> seL4_Word {
     get_mr(index.into() as usize)
 }
@@ -99,6 +100,7 @@ impl Fault {
     /// Decodes the fault message just received with `info`, reading the message registers.
     ///
     /// Call it before anything else uses the IPC buffer: the next IPC overwrites them.
+    #[inline]
     pub fn new(info: MessageInfo) -> Self {
         use sel4_sys::*;
         let label = info.label();
@@ -138,6 +140,7 @@ impl Fault {
     }
 
     #[cfg(sel4_cfg_KERNEL_MCS)]
+    #[inline]
     fn new_mcs(label: seL4_Word) -> Self {
         use sel4_sys::*;
         if label != seL4_Fault_Timeout as seL4_Word {
@@ -155,6 +158,7 @@ impl Fault {
     }
 
     #[cfg(not(sel4_cfg_KERNEL_MCS))]
+    #[inline]
     fn new_mcs(label: seL4_Word) -> Self {
         Self::Other(label)
     }

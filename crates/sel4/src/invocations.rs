@@ -41,6 +41,7 @@ impl Cap<cap_type::Untyped> {
     /// The returned capability pointer is `slot`: it names the new capability when `cnode` is
     /// the caller's CSpace root and resolves capability pointers to slot numbers, as the root
     /// task's CSpace ([`init_thread::CNODE`](crate::init_thread::CNODE)) does.
+    #[inline]
     pub fn retype_one<T: FixedSizeObject>(
         self,
         cnode: Cap<cap_type::CNode>,

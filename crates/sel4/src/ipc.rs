@@ -23,7 +23,13 @@ pub struct MessageInfo(seL4_MessageInfo);
 
 impl MessageInfo {
     /// A message with `label`, `extra_caps` capabilities and `length` message registers.
-    pub const fn new(label: seL4_Word, caps_unwrapped: seL4_Word, extra_caps: seL4_Word, length: seL4_Word) -> Self {
+    #[inline]
+    pub const fn new(
+        label: seL4_Word,
+        caps_unwrapped: seL4_Word,
+        extra_caps: seL4_Word,
+        length: seL4_Word,
+    ) -> Self {
         Self(seL4_MessageInfo::new(
             label as _,
             caps_unwrapped as _,
@@ -33,33 +39,39 @@ impl MessageInfo {
     }
 
     /// The kernel's bitfield.
+    #[inline]
     pub const fn into_sys(self) -> seL4_MessageInfo {
         self.0
     }
 
     /// The message info a kernel bitfield holds.
+    #[inline]
     pub const fn from_sys(info: seL4_MessageInfo) -> Self {
         Self(info)
     }
 
     /// The label: chosen by the sender; for fault messages the fault type, for replies to
     /// invocations the error.
+    #[inline]
     pub const fn label(self) -> seL4_Word {
         self.0.get_label() as seL4_Word
     }
 
     /// How many message registers the message has.
+    #[inline]
     pub const fn length(self) -> seL4_Word {
         self.0.get_length() as seL4_Word
     }
 
     /// How many extra capabilities the message has.
+    #[inline]
     pub const fn extra_caps(self) -> seL4_Word {
         self.0.get_extraCaps() as seL4_Word
     }
 
     /// Bit `i` set: extra capability `i` was unwrapped (its badge is in the IPC buffer's
     /// `caps_or_badges[i]`) instead of transferred.
+    #[inline]
     pub const fn caps_unwrapped(self) -> seL4_Word {
         self.0.get_capsUnwrapped() as seL4_Word
     }
@@ -76,6 +88,7 @@ impl fmt::Debug for MessageInfo {
     }
 }
 
+#[inline]
 fn check_mr(i: usize) {
     assert!(
         i < sel4_sys::seL4_MsgMaxLength as usize,
@@ -107,6 +120,7 @@ pub fn get_mr(i: usize) -> seL4_Word {
     unsafe { sel4_sys::seL4_GetMR(i) }
 }
 
+#[inline]
 fn check_extra_cap(i: usize) {
     assert!(
         i < sel4_sys::seL4_MsgMaxExtraCaps as usize,
@@ -152,6 +166,7 @@ pub fn yield_now() {
     sel4_sys::seL4_Yield();
 }
 
+#[inline]
 fn badge_of(sender: seL4_Word) -> Badge {
     sender
 }
@@ -229,7 +244,8 @@ impl Cap<cap_type::Endpoint> {
     pub fn reply_recv(self, info: MessageInfo) -> (MessageInfo, Badge) {
         let mut sender = 0;
         // SAFETY: as in `send`.
-        let info = unsafe { sel4_sys::seL4_ReplyRecv(self.bits(), info.into_sys(), Some(&mut sender)) };
+        let info =
+            unsafe { sel4_sys::seL4_ReplyRecv(self.bits(), info.into_sys(), Some(&mut sender)) };
         (MessageInfo(info), badge_of(sender))
     }
 
@@ -237,11 +253,20 @@ impl Cap<cap_type::Endpoint> {
     /// into `reply` (`seL4_ReplyRecv`).
     #[cfg(sel4_cfg_KERNEL_MCS)]
     #[inline]
-    pub fn reply_recv(self, info: MessageInfo, reply: Cap<cap_type::Reply>) -> (MessageInfo, Badge) {
+    pub fn reply_recv(
+        self,
+        info: MessageInfo,
+        reply: Cap<cap_type::Reply>,
+    ) -> (MessageInfo, Badge) {
         let mut sender = 0;
         // SAFETY: as in `send`.
         let info = unsafe {
-            sel4_sys::seL4_ReplyRecv(self.bits(), info.into_sys(), Some(&mut sender), reply.bits())
+            sel4_sys::seL4_ReplyRecv(
+                self.bits(),
+                info.into_sys(),
+                Some(&mut sender),
+                reply.bits(),
+            )
         };
         (MessageInfo(info), badge_of(sender))
     }
@@ -259,7 +284,13 @@ impl Cap<cap_type::Endpoint> {
         let mut sender = 0;
         // SAFETY: as in `send`.
         let info = unsafe {
-            sel4_sys::seL4_NBSendRecv(dest.bits(), info.into_sys(), self.bits(), Some(&mut sender), reply.bits())
+            sel4_sys::seL4_NBSendRecv(
+                dest.bits(),
+                info.into_sys(),
+                self.bits(),
+                Some(&mut sender),
+                reply.bits(),
+            )
         };
         (MessageInfo(info), badge_of(sender))
     }
@@ -268,7 +299,11 @@ impl Cap<cap_type::Endpoint> {
     /// (`seL4_NBSendWait`, MCS).
     #[cfg(sel4_cfg_KERNEL_MCS)]
     #[inline]
-    pub fn nb_send_wait(self, dest: Cap<cap_type::Endpoint>, info: MessageInfo) -> (MessageInfo, Badge) {
+    pub fn nb_send_wait(
+        self,
+        dest: Cap<cap_type::Endpoint>,
+        info: MessageInfo,
+    ) -> (MessageInfo, Badge) {
         let mut sender = 0;
         // SAFETY: as in `send`.
         let info = unsafe {

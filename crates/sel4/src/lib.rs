@@ -63,9 +63,9 @@ mod rights;
 pub use bootinfo::{BootInfo, ExtraChunk, ExtraChunks, SlotRegion, UntypedInfo, Untypeds};
 pub use cap::{cap_type, init_thread, CNodeSlots, Cap, CapType, FixedSizeObject, ObjectType};
 pub use error::{Error, Result};
-pub use fault::{CapFault, Fault, UnknownSyscall, UserException, VmFault};
 #[cfg(sel4_cfg_KERNEL_MCS)]
 pub use fault::Timeout;
+pub use fault::{CapFault, Fault, UnknownSyscall, UserException, VmFault};
 #[cfg(not(sel4_cfg_KERNEL_MCS))]
 pub use ipc::reply;
 pub use ipc::{

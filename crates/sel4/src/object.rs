@@ -42,6 +42,7 @@ pub enum ObjectBlueprint {
 
 impl ObjectBlueprint {
     /// The object type number `seL4_Untyped_Retype` takes.
+    #[inline]
     pub const fn ty(self) -> seL4_Word {
         use sel4_sys::*;
         (match self {
@@ -60,6 +61,7 @@ impl ObjectBlueprint {
 
     /// The `size_bits` argument of `seL4_Untyped_Retype`: the size for the variable-size
     /// types, 0 for the others.
+    #[inline]
     pub const fn api_size_bits(self) -> seL4_Word {
         match self {
             Self::Untyped { size_bits } | Self::CNode { size_bits } => size_bits as seL4_Word,
@@ -70,6 +72,7 @@ impl ObjectBlueprint {
     }
 
     /// How much untyped memory one object takes, as a power of two in bytes.
+    #[inline]
     pub const fn physical_size_bits(self) -> seL4_Word {
         use sel4_sys::*;
         (match self {
@@ -97,6 +100,7 @@ macro_rules! arch_blueprints {
 
         impl ArchObjectBlueprint {
             /// The object type number `seL4_Untyped_Retype` takes.
+            #[inline]
             pub const fn ty(self) -> seL4_Word {
                 match self {
                     $(Self::$name => sel4_sys::$object as seL4_Word,)*
@@ -104,6 +108,7 @@ macro_rules! arch_blueprints {
             }
 
             /// How much untyped memory one object takes, as a power of two in bytes.
+            #[inline]
             pub const fn physical_size_bits(self) -> seL4_Word {
                 match self {
                     $(Self::$name => sel4_sys::$bits as seL4_Word,)*

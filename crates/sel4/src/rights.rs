@@ -30,6 +30,7 @@ impl CapRights {
     pub const WRITE: Self = Self::new(false, true, false, false);
 
     /// Rights with each of the four set as given.
+    #[inline]
     pub const fn new(read: bool, write: bool, grant: bool, grant_reply: bool) -> Self {
         Self {
             read,
@@ -40,6 +41,7 @@ impl CapRights {
     }
 
     /// The kernel's bitfield encoding.
+    #[inline]
     pub const fn into_sys(self) -> seL4_CapRights {
         seL4_CapRights::new(
             self.grant_reply as _,
@@ -50,6 +52,7 @@ impl CapRights {
     }
 
     /// The rights a kernel bitfield encodes.
+    #[inline]
     pub const fn from_sys(rights: seL4_CapRights) -> Self {
         Self::new(
             rights.get_capAllowRead() != 0,
@@ -60,6 +63,7 @@ impl CapRights {
     }
 
     /// The raw word of the kernel's encoding.
+    #[inline]
     pub const fn into_word(self) -> seL4_Word {
         self.into_sys().words[0] as seL4_Word
     }

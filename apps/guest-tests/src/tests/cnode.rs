@@ -22,83 +22,192 @@ fn slot(ctx: &mut Ctx) -> Result<seL4_Word, Failure> {
 pub fn copy_mint_delete(ctx: &mut Ctx) -> Outcome {
     let ep = new_object::<cap_type::Endpoint>(ctx, "endpoint")?;
     let copy = slot(ctx)?;
-    ok(ROOT.copy(copy, DEPTH, ROOT, ep.bits(), DEPTH, CapRights::ALL), "copy")?;
+    ok(
+        ROOT.copy(copy, DEPTH, ROOT, ep.bits(), DEPTH, CapRights::ALL),
+        "copy",
+    )?;
     equal(identify(copy), Some(CapTag::Endpoint), "copied capability")?;
-    fails_with(ROOT.copy(copy, DEPTH, ROOT, ep.bits(), DEPTH, CapRights::ALL), Error::DeleteFirst, "copy onto a full slot")?;
+    fails_with(
+        ROOT.copy(copy, DEPTH, ROOT, ep.bits(), DEPTH, CapRights::ALL),
+        Error::DeleteFirst,
+        "copy onto a full slot",
+    )?;
     let empty = slot(ctx)?;
     let dest = slot(ctx)?;
-    fails_with(ROOT.copy(dest, DEPTH, ROOT, empty, DEPTH, CapRights::ALL), Error::FailedLookup, "copy from an empty slot")?;
-    ok(ROOT.mint(dest, DEPTH, ROOT, ep.bits(), DEPTH, CapRights::ALL, 42), "mint with badge 42")?;
+    fails_with(
+        ROOT.copy(dest, DEPTH, ROOT, empty, DEPTH, CapRights::ALL),
+        Error::FailedLookup,
+        "copy from an empty slot",
+    )?;
+    ok(
+        ROOT.mint(dest, DEPTH, ROOT, ep.bits(), DEPTH, CapRights::ALL, 42),
+        "mint with badge 42",
+    )?;
     equal(identify(dest), Some(CapTag::Endpoint), "minted capability")?;
-    fails_with(ROOT.mint(dest, DEPTH, ROOT, ep.bits(), DEPTH, CapRights::ALL, 1), Error::DeleteFirst, "mint onto a full slot")?;
+    fails_with(
+        ROOT.mint(dest, DEPTH, ROOT, ep.bits(), DEPTH, CapRights::ALL, 1),
+        Error::DeleteFirst,
+        "mint onto a full slot",
+    )?;
     ok(ROOT.delete(copy, DEPTH), "delete")?;
     equal(identify(copy), Some(CapTag::Null), "deleted slot")?;
     ok(ROOT.delete(copy, DEPTH), "delete an empty slot")?;
-    fails_with(ROOT.delete(copy, 1), Error::FailedLookup, "delete at a depth that does not resolve")
+    fails_with(
+        ROOT.delete(copy, 1),
+        Error::FailedLookup,
+        "delete at a depth that does not resolve",
+    )
 }
 
 pub fn move_mutate_rotate(ctx: &mut Ctx) -> Outcome {
     let ep = new_object::<cap_type::Endpoint>(ctx, "endpoint")?;
     let (a, b, c) = (slot(ctx)?, slot(ctx)?, slot(ctx)?);
-    ok(ROOT.copy(a, DEPTH, ROOT, ep.bits(), DEPTH, CapRights::ALL), "copy")?;
+    ok(
+        ROOT.copy(a, DEPTH, ROOT, ep.bits(), DEPTH, CapRights::ALL),
+        "copy",
+    )?;
     ok(ROOT.move_(b, DEPTH, ROOT, a, DEPTH), "move")?;
-    equal((identify(a), identify(b)), (Some(CapTag::Null), Some(CapTag::Endpoint)), "after move")?;
-    fails_with(ROOT.move_(c, DEPTH, ROOT, a, DEPTH), Error::FailedLookup, "move from an empty slot")?;
+    equal(
+        (identify(a), identify(b)),
+        (Some(CapTag::Null), Some(CapTag::Endpoint)),
+        "after move",
+    )?;
+    fails_with(
+        ROOT.move_(c, DEPTH, ROOT, a, DEPTH),
+        Error::FailedLookup,
+        "move from an empty slot",
+    )?;
     // Mutate and rotate keep badges: the kernel refuses them for endpoints.
-    fails_with(ROOT.mutate(c, DEPTH, ROOT, b, DEPTH, 7), Error::IllegalOperation, "mutate an endpoint")?;
+    fails_with(
+        ROOT.mutate(c, DEPTH, ROOT, b, DEPTH, 7),
+        Error::IllegalOperation,
+        "mutate an endpoint",
+    )?;
     ok(ROOT.delete(b, DEPTH), "delete")?;
     let cnode = slot(ctx)?;
-    ok(ep_untyped(ctx)?.retype(ObjectBlueprint::CNode { size_bits: 4 }, ROOT.slots(cnode, 1)), "CNode")?;
-    ok(ROOT.mutate(c, DEPTH, ROOT, cnode, DEPTH, 0), "mutate a CNode capability (guard 0)")?;
-    equal((identify(cnode), identify(c)), (Some(CapTag::Null), Some(CapTag::CNode)), "after mutate")?;
+    ok(
+        ep_untyped(ctx)?.retype(
+            ObjectBlueprint::CNode { size_bits: 4 },
+            ROOT.slots(cnode, 1),
+        ),
+        "CNode",
+    )?;
+    ok(
+        ROOT.mutate(c, DEPTH, ROOT, cnode, DEPTH, 0),
+        "mutate a CNode capability (guard 0)",
+    )?;
+    equal(
+        (identify(cnode), identify(c)),
+        (Some(CapTag::Null), Some(CapTag::CNode)),
+        "after mutate",
+    )?;
     // Source c moves to pivot b, pivot b moves to destination a.
     let tcb = new_object::<cap_type::Tcb>(ctx, "TCB")?;
-    ok(ROOT.move_(b, DEPTH, ROOT, tcb.bits(), DEPTH), "TCB to the pivot")?;
-    ok(ROOT.rotate(a, DEPTH, 0, ROOT, b, DEPTH, 0, ROOT, c, DEPTH), "rotate")?;
+    ok(
+        ROOT.move_(b, DEPTH, ROOT, tcb.bits(), DEPTH),
+        "TCB to the pivot",
+    )?;
+    ok(
+        ROOT.rotate(a, DEPTH, 0, ROOT, b, DEPTH, 0, ROOT, c, DEPTH),
+        "rotate",
+    )?;
     equal(
         (identify(a), identify(b), identify(c)),
-        (Some(CapTag::Thread), Some(CapTag::CNode), Some(CapTag::Null)),
+        (
+            Some(CapTag::Thread),
+            Some(CapTag::CNode),
+            Some(CapTag::Null),
+        ),
         "after rotate",
     )?;
-    fails_with(ROOT.rotate(a, DEPTH, 0, ROOT, b, DEPTH, 0, ROOT, c, DEPTH), Error::DeleteFirst, "rotate onto a full slot")?;
+    fails_with(
+        ROOT.rotate(a, DEPTH, 0, ROOT, b, DEPTH, 0, ROOT, c, DEPTH),
+        Error::DeleteFirst,
+        "rotate onto a full slot",
+    )?;
     let d = slot(ctx)?;
-    fails_with(ROOT.rotate(d, DEPTH, 0, ROOT, b, DEPTH, 0, ROOT, c, DEPTH), Error::FailedLookup, "rotate from an empty slot")
+    fails_with(
+        ROOT.rotate(d, DEPTH, 0, ROOT, b, DEPTH, 0, ROOT, c, DEPTH),
+        Error::FailedLookup,
+        "rotate from an empty slot",
+    )
 }
 
 fn ep_untyped(ctx: &mut Ctx) -> Result<Cap<cap_type::Untyped>, Failure> {
-    ok(ctx.objects.allocate_as(ObjectBlueprint::Untyped { size_bits: 12 }), "untyped")
+    ok(
+        ctx.objects
+            .allocate_as(ObjectBlueprint::Untyped { size_bits: 12 }),
+        "untyped",
+    )
 }
 
 pub fn revoke(ctx: &mut Ctx) -> Outcome {
-    let untyped: Cap<cap_type::Untyped> =
-        ok(ctx.objects.allocate_as(ObjectBlueprint::Untyped { size_bits: 12 }), "untyped")?;
+    let untyped: Cap<cap_type::Untyped> = ok(
+        ctx.objects
+            .allocate_as(ObjectBlueprint::Untyped { size_bits: 12 }),
+        "untyped",
+    )?;
     let child = slot(ctx)?;
-    ok(untyped.retype(ObjectBlueprint::Notification, ROOT.slots(child, 1)), "retype")?;
+    ok(
+        untyped.retype(ObjectBlueprint::Notification, ROOT.slots(child, 1)),
+        "retype",
+    )?;
     equal(identify(child), Some(CapTag::Notification), "child")?;
-    fails_with(untyped.retype(ObjectBlueprint::Endpoint, ROOT.slots(child, 1)), Error::DeleteFirst, "retype onto the child")?;
+    fails_with(
+        untyped.retype(ObjectBlueprint::Endpoint, ROOT.slots(child, 1)),
+        Error::DeleteFirst,
+        "retype onto the child",
+    )?;
     ok(ROOT.revoke(untyped.bits(), DEPTH), "revoke the untyped")?;
     equal(identify(child), Some(CapTag::Null), "child after revoke")?;
-    equal(identify(untyped.bits()), Some(CapTag::Untyped), "the untyped itself stays")?;
-    ok(untyped.retype(ObjectBlueprint::Endpoint, ROOT.slots(child, 1)), "retype after revoke")
+    equal(
+        identify(untyped.bits()),
+        Some(CapTag::Untyped),
+        "the untyped itself stays",
+    )?;
+    ok(
+        untyped.retype(ObjectBlueprint::Endpoint, ROOT.slots(child, 1)),
+        "retype after revoke",
+    )
 }
 
 pub fn cancel_badged_sends(ctx: &mut Ctx) -> Outcome {
     let ep = new_object::<cap_type::Endpoint>(ctx, "endpoint")?;
     let badged = slot(ctx)?;
-    ok(ROOT.mint(badged, DEPTH, ROOT, ep.bits(), DEPTH, CapRights::ALL, 5), "mint")?;
-    ok(ROOT.cancel_badged_sends(badged, DEPTH), "cancel badged sends")?;
+    ok(
+        ROOT.mint(badged, DEPTH, ROOT, ep.bits(), DEPTH, CapRights::ALL, 5),
+        "mint",
+    )?;
+    ok(
+        ROOT.cancel_badged_sends(badged, DEPTH),
+        "cancel badged sends",
+    )?;
     let read_only = slot(ctx)?;
-    ok(ROOT.mint(read_only, DEPTH, ROOT, ep.bits(), DEPTH, CapRights::READ, 6), "mint read-only")?;
-    fails_with(ROOT.cancel_badged_sends(read_only, DEPTH), Error::IllegalOperation, "without all rights")
+    ok(
+        ROOT.mint(read_only, DEPTH, ROOT, ep.bits(), DEPTH, CapRights::READ, 6),
+        "mint read-only",
+    )?;
+    fails_with(
+        ROOT.cancel_badged_sends(read_only, DEPTH),
+        Error::IllegalOperation,
+        "without all rights",
+    )
 }
 
 pub fn endpoint_without_write_right(ctx: &mut Ctx) -> Outcome {
     let ep = new_object::<cap_type::Endpoint>(ctx, "endpoint")?;
     let read_only = slot(ctx)?;
-    ok(ROOT.copy(read_only, DEPTH, ROOT, ep.bits(), DEPTH, CapRights::READ), "copy read-only")?;
+    ok(
+        ROOT.copy(read_only, DEPTH, ROOT, ep.bits(), DEPTH, CapRights::READ),
+        "copy read-only",
+    )?;
     // The kernel refuses to send without the write right and replies with the error.
     let reply = Cap::<cap_type::Endpoint>::from_bits(read_only).call(MessageInfo::new(1, 0, 0, 0));
-    equal(reply.label(), sel4::sys::seL4_InvalidCapability as seL4_Word, "call without the write right")
+    equal(
+        reply.label(),
+        sel4::sys::seL4_InvalidCapability as seL4_Word,
+        "call without the write right",
+    )
 }
 
 #[cfg(not(sel4_cfg_KERNEL_MCS))]
@@ -108,7 +217,10 @@ static SAVED_REPLY: core::sync::atomic::AtomicUsize = core::sync::atomic::Atomic
 fn call_once(caps: &'static (Cap<cap_type::Endpoint>, Cap<cap_type::Notification>)) {
     sel4::set_mr(0, 5);
     caps.0.call(MessageInfo::new(0, 0, 0, 1));
-    SAVED_REPLY.store(sel4::get_mr(0) as usize, core::sync::atomic::Ordering::SeqCst);
+    SAVED_REPLY.store(
+        sel4::get_mr(0) as usize,
+        core::sync::atomic::Ordering::SeqCst,
+    );
     caps.1.signal();
 }
 
@@ -116,17 +228,34 @@ fn call_once(caps: &'static (Cap<cap_type::Endpoint>, Cap<cap_type::Notification
 pub fn save_caller(ctx: &mut Ctx) -> Outcome {
     let ep = new_object::<cap_type::Endpoint>(ctx, "endpoint")?;
     let done = new_object::<cap_type::Notification>(ctx, "notification")?;
-    super::spawn(ctx, call_once, (ep, done), &sel4_runtime::thread::ThreadConfig::default())?;
+    super::spawn(
+        ctx,
+        call_once,
+        (ep, done),
+        &sel4_runtime::thread::ThreadConfig::default(),
+    )?;
     let (_, _) = ep.recv();
     let saved = slot(ctx)?;
     ok(ROOT.save_caller(saved, DEPTH), "save caller")?;
-    equal(identify(saved), Some(CapTag::Reply), "saved reply capability")?;
+    equal(
+        identify(saved),
+        Some(CapTag::Reply),
+        "saved reply capability",
+    )?;
     sel4::set_mr(0, 6);
     Cap::<cap_type::Reply>::from_bits(saved).send(MessageInfo::new(0, 0, 0, 1));
     done.wait();
-    equal(SAVED_REPLY.load(core::sync::atomic::Ordering::SeqCst), 6, "reply through the saved capability")?;
+    equal(
+        SAVED_REPLY.load(core::sync::atomic::Ordering::SeqCst),
+        6,
+        "reply through the saved capability",
+    )?;
     let empty = slot(ctx)?;
     ok(ROOT.save_caller(empty, DEPTH), "save caller with no caller")?;
     equal(identify(empty), Some(CapTag::Null), "nothing saved")?;
-    fails_with(ROOT.save_caller(ep.bits(), DEPTH), Error::DeleteFirst, "save caller onto a full slot")
+    fails_with(
+        ROOT.save_caller(ep.bits(), DEPTH),
+        Error::DeleteFirst,
+        "save caller onto a full slot",
+    )
 }

@@ -19,9 +19,23 @@ fn run_until_fault<A: Send + Sync + 'static>(
     let ep = new_object::<cap_type::Endpoint>(ctx, "fault endpoint")?;
     let badged = ok(ctx.objects.alloc_slot(), "slot")?;
     let (root, depth) = (init_thread::CNODE, sel4::sys::seL4_WordBits as u8);
-    ok(root.mint(badged, depth, root, ep.bits(), depth, CapRights::ALL, FAULT_BADGE), "mint")?;
+    ok(
+        root.mint(
+            badged,
+            depth,
+            root,
+            ep.bits(),
+            depth,
+            CapRights::ALL,
+            FAULT_BADGE,
+        ),
+        "mint",
+    )?;
     let replier = Replier::new(ctx)?;
-    let config = ThreadConfig { fault_endpoint: Some(Cap::from_bits(badged)), ..Default::default() };
+    let config = ThreadConfig {
+        fault_endpoint: Some(Cap::from_bits(badged)),
+        ..Default::default()
+    };
     let thread = spawn(ctx, entry, arg, &config)?;
     let (info, badge) = replier.recv(ep);
     equal(badge, FAULT_BADGE, "badge of the fault message")?;
@@ -39,7 +53,9 @@ pub fn vm_fault(ctx: &mut Ctx) -> Outcome {
     match fault {
         Fault::VmFault(vm) => {
             equal(vm.addr, address as seL4_Word, "fault address")?;
-            check(!vm.prefetch, || "a data access reported as instruction fetch".into())
+            check(!vm.prefetch, || {
+                "a data access reported as instruction fetch".into()
+            })
         }
         other => Err(alloc::format!("expected a VM fault, got {other:?}")),
     }
@@ -64,7 +80,9 @@ pub fn stack_overflow(ctx: &mut Ctx) -> Outcome {
     let guard = thread.guard_page() as seL4_Word..(thread.guard_page() + 4096) as seL4_Word;
     match fault {
         Fault::VmFault(vm) if guard.contains(&vm.addr) => Ok(()),
-        other => Err(alloc::format!("expected a VM fault in the guard page {guard:#x?}, got {other:?}")),
+        other => Err(alloc::format!(
+            "expected a VM fault in the guard page {guard:#x?}, got {other:?}"
+        )),
     }
 }
 
@@ -89,8 +107,14 @@ fn bogus_syscall(_: &'static ()) {
 
 pub fn unknown_syscall(ctx: &mut Ctx) -> Outcome {
     match run_until_fault(ctx, bogus_syscall, ())?.1 {
-        Fault::UnknownSyscall(syscall) => equal(syscall.syscall, BOGUS_SYSCALL as seL4_Word, "syscall number"),
-        other => Err(alloc::format!("expected an unknown syscall fault, got {other:?}")),
+        Fault::UnknownSyscall(syscall) => equal(
+            syscall.syscall,
+            BOGUS_SYSCALL as seL4_Word,
+            "syscall number",
+        ),
+        other => Err(alloc::format!(
+            "expected an unknown syscall fault, got {other:?}"
+        )),
     }
 }
 
@@ -105,7 +129,9 @@ pub fn cap_fault(ctx: &mut Ctx) -> Outcome {
     match run_until_fault(ctx, invoke_nowhere, nowhere)?.1 {
         Fault::CapFault(fault) => {
             equal(fault.addr, nowhere, "capability address")?;
-            check(!fault.in_recv_phase, || "reported in the receive phase".into())
+            check(!fault.in_recv_phase, || {
+                "reported in the receive phase".into()
+            })
         }
         other => Err(alloc::format!("expected a capability fault, got {other:?}")),
     }

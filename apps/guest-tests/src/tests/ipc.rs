@@ -12,10 +12,18 @@ use crate::harness::{equal, ok, Ctx, Failure, Outcome};
 
 const DEPTH: u8 = sel4::sys::seL4_WordBits as u8;
 
-fn mint(ctx: &mut Ctx, cap: seL4_Word, rights: CapRights, badge: seL4_Word) -> Result<seL4_Word, Failure> {
+fn mint(
+    ctx: &mut Ctx,
+    cap: seL4_Word,
+    rights: CapRights,
+    badge: seL4_Word,
+) -> Result<seL4_Word, Failure> {
     let slot = ok(ctx.objects.alloc_slot(), "slot")?;
     let root = init_thread::CNODE;
-    ok(root.mint(slot, DEPTH, root, cap, DEPTH, rights, badge), "mint")?;
+    ok(
+        root.mint(slot, DEPTH, root, cap, DEPTH, rights, badge),
+        "mint",
+    )?;
     Ok(slot)
 }
 
@@ -33,7 +41,9 @@ fn add_one_server(server: &'static Server) {
         check_len(info);
         set_mr(0, value + 1);
         set_mr(1, badge);
-        (info, badge) = server.replier.reply_recv(server.ep, MessageInfo::new(0, 0, 0, 2));
+        (info, badge) = server
+            .replier
+            .reply_recv(server.ep, MessageInfo::new(0, 0, 0, 2));
     }
 }
 
@@ -46,7 +56,12 @@ fn check_len(info: MessageInfo) {
 pub fn call_reply_recv(ctx: &mut Ctx) -> Outcome {
     let ep = new_object::<cap_type::Endpoint>(ctx, "endpoint")?;
     let replier = Replier::new(ctx)?;
-    spawn(ctx, add_one_server, Server { ep, replier }, &ThreadConfig::default())?;
+    spawn(
+        ctx,
+        add_one_server,
+        Server { ep, replier },
+        &ThreadConfig::default(),
+    )?;
     let badged = Cap::<cap_type::Endpoint>::from_bits(mint(ctx, ep.bits(), CapRights::ALL, 0xb)?);
     for i in 0..100 {
         set_mr(0, i);
@@ -57,7 +72,11 @@ pub fn call_reply_recv(ctx: &mut Ctx) -> Outcome {
     Ok(())
 }
 
-static RECEIVED: [AtomicUsize; 3] = [AtomicUsize::new(0), AtomicUsize::new(0), AtomicUsize::new(0)];
+static RECEIVED: [AtomicUsize; 3] = [
+    AtomicUsize::new(0),
+    AtomicUsize::new(0),
+    AtomicUsize::new(0),
+];
 
 #[derive(Clone, Copy)]
 struct Receiver {
@@ -76,14 +95,23 @@ fn receive_once(receiver: &'static Receiver) {
 }
 
 fn received() -> (usize, usize, usize) {
-    (RECEIVED[0].load(Ordering::SeqCst), RECEIVED[1].load(Ordering::SeqCst), RECEIVED[2].load(Ordering::SeqCst))
+    (
+        RECEIVED[0].load(Ordering::SeqCst),
+        RECEIVED[1].load(Ordering::SeqCst),
+        RECEIVED[2].load(Ordering::SeqCst),
+    )
 }
 
 pub fn send_recv_badge(ctx: &mut Ctx) -> Outcome {
     let ep = new_object::<cap_type::Endpoint>(ctx, "endpoint")?;
     let done = new_object::<cap_type::Notification>(ctx, "notification")?;
     let replier = Replier::new(ctx)?;
-    spawn(ctx, receive_once, Receiver { ep, done, replier }, &ThreadConfig::default())?;
+    spawn(
+        ctx,
+        receive_once,
+        Receiver { ep, done, replier },
+        &ThreadConfig::default(),
+    )?;
     let badged = Cap::<cap_type::Endpoint>::from_bits(mint(ctx, ep.bits(), CapRights::ALL, 5)?);
     set_mr(0, 77);
     badged.send(MessageInfo::new(9, 0, 0, 1));
@@ -105,14 +133,21 @@ pub fn nb_send_nb_recv(ctx: &mut Ctx) -> Outcome {
     // With a receiver waiting, a non-blocking send is delivered. At the root thread's priority
     // the receiver runs when this thread yields, and blocks in its receive.
     let done = new_object::<cap_type::Notification>(ctx, "notification")?;
-    let config = ThreadConfig { priority: 255, ..Default::default() };
+    let config = ThreadConfig {
+        priority: 255,
+        ..Default::default()
+    };
     spawn(ctx, receive_once, Receiver { ep, done, replier }, &config)?;
     sel4::yield_now();
     set_mr(0, 55);
     ep.nb_send(MessageInfo::new(4, 0, 0, 1));
     done.wait();
     let (label, word, _) = received();
-    equal((label, word), (4, 55), "non-blocking send to a waiting receiver")
+    equal(
+        (label, word),
+        (4, 55),
+        "non-blocking send to a waiting receiver",
+    )
 }
 
 #[derive(Clone, Copy)]
@@ -122,7 +157,12 @@ struct CapReceiver {
     replier: Replier,
 }
 
-static TRANSFER: [AtomicUsize; 4] = [AtomicUsize::new(0), AtomicUsize::new(0), AtomicUsize::new(0), AtomicUsize::new(0)];
+static TRANSFER: [AtomicUsize; 4] = [
+    AtomicUsize::new(0),
+    AtomicUsize::new(0),
+    AtomicUsize::new(0),
+    AtomicUsize::new(0),
+];
 
 /// Receives two calls with one capability each: the first transferred into `slot`, the second
 /// unwrapped (a badged capability to the receiving endpoint itself).
@@ -131,7 +171,9 @@ fn receive_caps(server: &'static CapReceiver) {
     let (info, _) = server.replier.recv(server.ep);
     TRANSFER[0].store(info.extra_caps() as usize, Ordering::SeqCst);
     TRANSFER[1].store(info.caps_unwrapped() as usize, Ordering::SeqCst);
-    let (info, _) = server.replier.reply_recv(server.ep, MessageInfo::new(0, 0, 0, 0));
+    let (info, _) = server
+        .replier
+        .reply_recv(server.ep, MessageInfo::new(0, 0, 0, 0));
     TRANSFER[2].store(info.caps_unwrapped() as usize, Ordering::SeqCst);
     TRANSFER[3].store(sel4::get_badge(0) as usize, Ordering::SeqCst);
     server.replier.reply(MessageInfo::new(0, 0, 0, 0));
@@ -141,7 +183,12 @@ pub fn cap_transfer(ctx: &mut Ctx) -> Outcome {
     let ep = new_object::<cap_type::Endpoint>(ctx, "endpoint")?;
     let slot = ok(ctx.objects.alloc_slot(), "slot")?;
     let replier = Replier::new(ctx)?;
-    spawn(ctx, receive_caps, CapReceiver { ep, slot, replier }, &ThreadConfig::default())?;
+    spawn(
+        ctx,
+        receive_caps,
+        CapReceiver { ep, slot, replier },
+        &ThreadConfig::default(),
+    )?;
     let ntfn = new_object::<cap_type::Notification>(ctx, "notification")?;
     sel4::set_cap(0, ntfn);
     ep.call(MessageInfo::new(0, 0, 1, 0));
@@ -154,13 +201,19 @@ pub fn cap_transfer(ctx: &mut Ctx) -> Outcome {
     sel4::set_cap(0, badged);
     ep.call(MessageInfo::new(0, 0, 1, 0));
     let seen: [usize; 4] = core::array::from_fn(|i| TRANSFER[i].load(Ordering::SeqCst));
-    equal(seen, [1, 0, 1, 0x99], "extra caps, unwrapped bits, badge of the unwrapped capability")
+    equal(
+        seen,
+        [1, 0, 1, 0x99],
+        "extra caps, unwrapped bits, badge of the unwrapped capability",
+    )
 }
 
 pub fn notification(ctx: &mut Ctx) -> Outcome {
     let ntfn = new_object::<cap_type::Notification>(ctx, "notification")?;
-    let one = Cap::<cap_type::Notification>::from_bits(mint(ctx, ntfn.bits(), CapRights::ALL, 0b01)?);
-    let two = Cap::<cap_type::Notification>::from_bits(mint(ctx, ntfn.bits(), CapRights::ALL, 0b10)?);
+    let one =
+        Cap::<cap_type::Notification>::from_bits(mint(ctx, ntfn.bits(), CapRights::ALL, 0b01)?);
+    let two =
+        Cap::<cap_type::Notification>::from_bits(mint(ctx, ntfn.bits(), CapRights::ALL, 0b10)?);
     equal(ntfn.poll(), 0, "poll before any signal")?;
     one.signal();
     two.signal();

@@ -4,7 +4,10 @@
 use core::sync::atomic::{AtomicUsize, Ordering};
 
 use sel4::sys::seL4_MinSchedContextBits;
-use sel4::{cap_type, get_mr, init_thread, set_mr, Cap, CapRights, Error, Fault, MessageInfo, ObjectBlueprint};
+use sel4::{
+    cap_type, get_mr, init_thread, set_mr, Cap, CapRights, Error, Fault, MessageInfo,
+    ObjectBlueprint,
+};
 use sel4_runtime::thread::ThreadConfig;
 
 use super::{new_object, spawn, Replier};
@@ -12,26 +15,43 @@ use crate::harness::{check, equal, fails_with, ok, Ctx, Failure, Outcome};
 
 fn sched_context(ctx: &mut Ctx) -> Result<Cap<cap_type::SchedContext>, Failure> {
     ok(
-        ctx.objects.allocate_as(ObjectBlueprint::SchedContext { size_bits: seL4_MinSchedContextBits as usize }),
+        ctx.objects.allocate_as(ObjectBlueprint::SchedContext {
+            size_bits: seL4_MinSchedContextBits as usize,
+        }),
         "scheduling context",
     )
 }
 
 fn control(ctx: &Ctx) -> Result<Cap<cap_type::SchedControl>, Failure> {
-    init_thread::sched_control(ctx.bootinfo, 0).ok_or_else(|| "no scheduling control capability".into())
+    init_thread::sched_control(ctx.bootinfo, 0)
+        .ok_or_else(|| "no scheduling control capability".into())
 }
 
 pub fn sched_control(ctx: &mut Ctx) -> Outcome {
     let sc = sched_context(ctx)?;
     let control = control(ctx)?;
-    ok(control.configure_flags(sc, 1000, 10_000, 0, 0, 0), "configure")?;
-    fails_with(control.configure_flags(sc, 10_000, 1000, 0, 0, 0), Error::RangeError, "budget above period")?;
-    fails_with(control.configure_flags(init_thread::TCB.cast(), 1000, 1000, 0, 0, 0), Error::InvalidCapability, "a TCB")
+    ok(
+        control.configure_flags(sc, 1000, 10_000, 0, 0, 0),
+        "configure",
+    )?;
+    fails_with(
+        control.configure_flags(sc, 10_000, 1000, 0, 0, 0),
+        Error::RangeError,
+        "budget above period",
+    )?;
+    fails_with(
+        control.configure_flags(init_thread::TCB.cast(), 1000, 1000, 0, 0, 0),
+        Error::InvalidCapability,
+        "a TCB",
+    )
 }
 
 pub fn bind_unbind(ctx: &mut Ctx) -> Outcome {
     let sc = sched_context(ctx)?;
-    ok(control(ctx)?.configure_flags(sc, 1000, 1000, 0, 0, 0), "configure")?;
+    ok(
+        control(ctx)?.configure_flags(sc, 1000, 1000, 0, 0, 0),
+        "configure",
+    )?;
     let tcb = new_object::<cap_type::Tcb>(ctx, "TCB")?;
     ok(sc.bind(tcb.upcast()), "bind a TCB")?;
     fails_with(sc.bind(tcb.upcast()), Error::IllegalOperation, "bind twice")?;
@@ -39,7 +59,11 @@ pub fn bind_unbind(ctx: &mut Ctx) -> Outcome {
     let ntfn = new_object::<cap_type::Notification>(ctx, "notification")?;
     ok(sc.bind(ntfn.upcast()), "bind a notification")?;
     ok(sc.unbind(), "unbind everything")?;
-    fails_with(sc.unbind_object(ntfn.upcast()), Error::IllegalOperation, "unbind what is not bound")?;
+    fails_with(
+        sc.unbind_object(ntfn.upcast()),
+        Error::IllegalOperation,
+        "unbind what is not bound",
+    )?;
     let used = ok(init_thread::SCHED_CONTEXT.consumed(), "consumed")?;
     check(used < u64::MAX, || "consumed time".into())
 }
@@ -55,14 +79,26 @@ fn spin(_: &'static ()) {
 pub fn yield_to(ctx: &mut Ctx) -> Outcome {
     // At the caller's priority the thread yielded to runs before the caller continues (a
     // lower-priority one would only move to the head of its queue).
-    let config = ThreadConfig { priority: 255, ..Default::default() };
+    let config = ThreadConfig {
+        priority: 255,
+        ..Default::default()
+    };
     let thread = spawn(ctx, spin, (), &config)?;
     let before = SPINS.load(Ordering::Relaxed);
-    ok(thread.sched_context().yield_to(), "yield to a thread of the same priority")?;
+    ok(
+        thread.sched_context().yield_to(),
+        "yield to a thread of the same priority",
+    )?;
     ok(thread.tcb().suspend(), "suspend it")?;
-    check(SPINS.load(Ordering::Relaxed) > before, || "the thread did not run".into())?;
+    check(SPINS.load(Ordering::Relaxed) > before, || {
+        "the thread did not run".into()
+    })?;
     let idle = sched_context(ctx)?;
-    fails_with(idle.yield_to(), Error::IllegalOperation, "a scheduling context with no thread")
+    fails_with(
+        idle.yield_to(),
+        Error::IllegalOperation,
+        "a scheduling context with no thread",
+    )
 }
 
 #[derive(Clone, Copy)]
@@ -81,7 +117,12 @@ fn echo_once(echo: &'static Echo) {
 pub fn reply_object(ctx: &mut Ctx) -> Outcome {
     let ep = new_object::<cap_type::Endpoint>(ctx, "endpoint")?;
     let replier = Replier::new(ctx)?;
-    spawn(ctx, echo_once, Echo { ep, replier }, &ThreadConfig::default())?;
+    spawn(
+        ctx,
+        echo_once,
+        Echo { ep, replier },
+        &ThreadConfig::default(),
+    )?;
     set_mr(0, 1);
     ep.call(MessageInfo::new(0, 0, 0, 1));
     equal(get_mr(0), 101, "reply through the reply object")
@@ -102,7 +143,9 @@ fn relay(relay: &'static Relay) {
     set_mr(0, value + 1);
     relay.root.send(MessageInfo::new(0, 0, 0, 1));
     set_mr(0, value + 2);
-    relay.own.nb_send_wait(relay.root, MessageInfo::new(0, 0, 0, 1));
+    relay
+        .own
+        .nb_send_wait(relay.root, MessageInfo::new(0, 0, 0, 1));
 }
 
 pub fn nb_send_recv(ctx: &mut Ctx) -> Outcome {
@@ -110,11 +153,22 @@ pub fn nb_send_recv(ctx: &mut Ctx) -> Outcome {
     let root = new_object::<cap_type::Endpoint>(ctx, "endpoint")?;
     let replier = Replier::new(ctx)?;
     let mine = Replier::new(ctx)?;
-    let thread = spawn(ctx, relay, Relay { own, root, replier }, &ThreadConfig { priority: 255, ..Default::default() })?;
+    let thread = spawn(
+        ctx,
+        relay,
+        Relay { own, root, replier },
+        &ThreadConfig {
+            priority: 255,
+            ..Default::default()
+        },
+    )?;
     // Let the relay block in its receive, then put it below this thread, so that this thread
     // waits again before the relay's nb_send_wait (which drops the message otherwise).
     sel4::yield_now();
-    ok(thread.tcb().set_priority(init_thread::TCB, 254), "lower the relay's priority")?;
+    ok(
+        thread.tcb().set_priority(init_thread::TCB, 254),
+        "lower the relay's priority",
+    )?;
     set_mr(0, 10);
     let (_, _) = root.nb_send_recv(own, MessageInfo::new(0, 0, 0, 1), mine.reply);
     equal(get_mr(0), 11, "sent then received")?;
@@ -132,13 +186,27 @@ pub fn timeout_fault(ctx: &mut Ctx) -> Outcome {
     let ep = new_object::<cap_type::Endpoint>(ctx, "timeout endpoint")?;
     let badged = ok(ctx.objects.alloc_slot(), "slot")?;
     let (root, depth) = (init_thread::CNODE, sel4::sys::seL4_WordBits as u8);
-    ok(root.mint(badged, depth, root, ep.bits(), depth, CapRights::ALL, 0x7e), "mint")?;
+    ok(
+        root.mint(badged, depth, root, ep.bits(), depth, CapRights::ALL, 0x7e),
+        "mint",
+    )?;
     let replier = Replier::new(ctx)?;
     // A budget below its period, so that running out of it is a timeout fault.
-    let config = ThreadConfig { budget_us: 1000, period_us: 10_000, ..Default::default() };
+    let config = ThreadConfig {
+        budget_us: 1000,
+        period_us: 10_000,
+        ..Default::default()
+    };
     let thread = spawn(ctx, busy, (), &config)?;
-    ok(thread.tcb().set_timeout_endpoint(Cap::from_bits(badged)), "set timeout endpoint")?;
-    fails_with(thread.tcb().set_timeout_endpoint(init_thread::TCB.cast()), Error::InvalidCapability, "a TCB as endpoint")?;
+    ok(
+        thread.tcb().set_timeout_endpoint(Cap::from_bits(badged)),
+        "set timeout endpoint",
+    )?;
+    fails_with(
+        thread.tcb().set_timeout_endpoint(init_thread::TCB.cast()),
+        Error::InvalidCapability,
+        "a TCB as endpoint",
+    )?;
     let (info, badge) = replier.recv(ep);
     equal(badge, 0x7e, "badge")?;
     match Fault::new(info) {
@@ -146,4 +214,3 @@ pub fn timeout_fault(ctx: &mut Ctx) -> Outcome {
         other => Err(alloc::format!("expected a timeout fault, got {other:?}")),
     }
 }
-

@@ -16,36 +16,88 @@ pub fn cap_basics(_ctx: &mut Ctx) -> Outcome {
     equal(tcb.bits(), 1, "bits")?;
     equal(tcb.upcast().bits(), tcb.bits(), "upcast")?;
     equal(tcb.cast::<cap_type::CNode>().bits(), tcb.bits(), "cast")?;
-    check(Cap::<cap_type::Endpoint>::from_bits(0).is_null() && !tcb.is_null(), || "is_null".into())?;
-    equal(tcb.debug_identify(), Some(CapTag::Thread), "identify the root TCB")?;
-    equal(init_thread::CNODE.debug_identify(), Some(CapTag::CNode), "identify the root CNode")?;
-    equal(Cap::<cap_type::Endpoint>::from_bits(0).debug_identify(), Some(CapTag::Null), "identify slot 0")?;
-    check(format!("{tcb:?}") == "Cap<Tcb>(0x1)", || format!("Debug: {tcb:?}"))
+    check(
+        Cap::<cap_type::Endpoint>::from_bits(0).is_null() && !tcb.is_null(),
+        || "is_null".into(),
+    )?;
+    equal(
+        tcb.debug_identify(),
+        Some(CapTag::Thread),
+        "identify the root TCB",
+    )?;
+    equal(
+        init_thread::CNODE.debug_identify(),
+        Some(CapTag::CNode),
+        "identify the root CNode",
+    )?;
+    equal(
+        Cap::<cap_type::Endpoint>::from_bits(0).debug_identify(),
+        Some(CapTag::Null),
+        "identify slot 0",
+    )?;
+    check(format!("{tcb:?}") == "Cap<Tcb>(0x1)", || {
+        format!("Debug: {tcb:?}")
+    })
 }
 
 pub fn error_codes(_ctx: &mut Ctx) -> Outcome {
-    equal(Error::check(sel4::sys::seL4_NoError), Ok(()), "check(NoError)")?;
-    for error in [Error::InvalidArgument, Error::InvalidCapability, Error::IllegalOperation, Error::RangeError,
-                  Error::AlignmentError, Error::FailedLookup, Error::TruncatedMessage, Error::DeleteFirst,
-                  Error::RevokeFirst, Error::NotEnoughMemory] {
+    equal(
+        Error::check(sel4::sys::seL4_NoError),
+        Ok(()),
+        "check(NoError)",
+    )?;
+    for error in Error::ALL {
         equal(Error::from_sys(error.to_sys()), Some(error), error.name())?;
         equal(Error::check(error.to_sys()), Err(error), "check")?;
     }
-    equal(Error::NotEnoughMemory.name(), "seL4_NotEnoughMemory", "name")?;
-    equal(Error::from_sys(99), Some(Error::Unknown(99)), "unknown code")
+    equal(
+        Error::NotEnoughMemory.name(),
+        "seL4_NotEnoughMemory",
+        "name",
+    )?;
+    let unknown = Error::from_sys(99);
+    check(
+        unknown.is_some_and(|e| !e.is_known() && e.to_sys() == 99),
+        || "unknown code".into(),
+    )?;
+    equal(
+        Error::ALL.len(),
+        sel4::sys::seL4_NumErrors as usize - 1,
+        "every error",
+    )
 }
 
 pub fn message_info_and_rights(_ctx: &mut Ctx) -> Outcome {
     let info = MessageInfo::new(0x1234, 1, 2, 17);
     equal(
-        (info.label(), info.caps_unwrapped(), info.extra_caps(), info.length()),
+        (
+            info.label(),
+            info.caps_unwrapped(),
+            info.extra_caps(),
+            info.length(),
+        ),
         (0x1234, 1, 2, 17),
         "MessageInfo fields",
     )?;
-    equal(MessageInfo::from_sys(info.into_sys()), info, "MessageInfo round trip")?;
-    for rights in [CapRights::ALL, CapRights::NONE, CapRights::READ_WRITE, CapRights::READ, CapRights::WRITE,
-                   CapRights::new(false, false, true, false), CapRights::new(false, false, false, true)] {
-        equal(CapRights::from_sys(rights.into_sys()), rights, "CapRights round trip")?;
+    equal(
+        MessageInfo::from_sys(info.into_sys()),
+        info,
+        "MessageInfo round trip",
+    )?;
+    for rights in [
+        CapRights::ALL,
+        CapRights::NONE,
+        CapRights::READ_WRITE,
+        CapRights::READ,
+        CapRights::WRITE,
+        CapRights::new(false, false, true, false),
+        CapRights::new(false, false, false, true),
+    ] {
+        equal(
+            CapRights::from_sys(rights.into_sys()),
+            rights,
+            "CapRights round trip",
+        )?;
     }
     // seL4_CapRights_t: grant-reply, grant, read, write from bit 3 down.
     equal(CapRights::ALL.into_word(), 0b1111, "AllRights")?;
@@ -55,13 +107,25 @@ pub fn message_info_and_rights(_ctx: &mut Ctx) -> Outcome {
 pub fn bootinfo(ctx: &mut Ctx) -> Outcome {
     let bootinfo = ctx.bootinfo;
     let untypeds: Vec<_> = bootinfo.untypeds().collect();
-    check(untypeds.iter().any(|ut| !ut.is_device), || "no RAM untyped".into())?;
-    equal(untypeds.len() as seL4_Word, bootinfo.untyped().len(), "one untyped per slot")?;
-    check(bootinfo.extra().count() >= 1, || "no extra boot information chunk".into())?;
+    check(untypeds.iter().any(|ut| !ut.is_device), || {
+        "no RAM untyped".into()
+    })?;
+    equal(
+        untypeds.len() as seL4_Word,
+        bootinfo.untyped().len(),
+        "one untyped per slot",
+    )?;
+    check(bootinfo.extra().count() >= 1, || {
+        "no extra boot information chunk".into()
+    })?;
     let Some(dtb) = bootinfo.device_tree() else {
         return Err("no device tree in the extra boot information".into());
     };
-    equal(dtb.get(..4), Some(&[0xd0, 0x0d, 0xfe, 0xed][..]), "device tree magic")
+    equal(
+        dtb.get(..4),
+        Some(&[0xd0, 0x0d, 0xfe, 0xed][..]),
+        "device tree magic",
+    )
 }
 
 pub fn heap(_ctx: &mut Ctx) -> Outcome {
@@ -71,11 +135,27 @@ pub fn heap(_ctx: &mut Ctx) -> Outcome {
         values.retain(|v| v % 3 == 0);
         let boxed = Box::new([7u8; 3000]);
         let big = alloc::vec![1u32; 10_000];
-        equal(values.iter().sum::<u64>(), (0..1000).filter(|v| v % 3 == 0).sum(), "Vec contents")?;
-        equal(boxed.iter().map(|&b| b as usize).sum::<usize>(), 21_000, "Box contents")?;
+        equal(
+            values.iter().sum::<u64>(),
+            (0..1000).filter(|v| v % 3 == 0).sum(),
+            "Vec contents",
+        )?;
+        equal(
+            boxed.iter().map(|&b| b as usize).sum::<usize>(),
+            21_000,
+            "Box contents",
+        )?;
         equal(big.len(), 10_000, "large Vec")?;
-        check(crate::HEAP.free_bytes() < before, || "allocations took no heap".into())?;
+        check(crate::HEAP.free_bytes() < before, || {
+            "allocations took no heap".into()
+        })?;
     }
-    equal(crate::HEAP.free_bytes(), before, "everything freed and merged")?;
-    check(before <= crate::HEAP.capacity(), || "more free than capacity".into())
+    equal(
+        crate::HEAP.free_bytes(),
+        before,
+        "everything freed and merged",
+    )?;
+    check(before <= crate::HEAP.capacity(), || {
+        "more free than capacity".into()
+    })
 }

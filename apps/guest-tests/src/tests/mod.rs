@@ -22,68 +22,300 @@ mod tcb;
 mod untyped;
 mod vspace;
 
-const fn t(name: &'static str, covers: &'static [&'static str], run: fn(&mut Ctx) -> crate::harness::Outcome) -> Test {
+const fn t(
+    name: &'static str,
+    covers: &'static [&'static str],
+    run: fn(&mut Ctx) -> crate::harness::Outcome,
+) -> Test {
     Test { name, covers, run }
 }
 
 /// Tests for every kernel configuration.
 const ALL: &[Test] = &[
-    t("cap_basics", &["Cap::from_bits", "Cap::bits", "Cap::cast", "Cap::upcast", "Cap::is_null", "Cap::debug_identify"], misc::cap_basics),
-    t("error_codes", &["Error::from_sys", "Error::check", "Error::to_sys", "Error::name"], misc::error_codes),
-    t("message_info_and_rights", &["MessageInfo::new", "CapRights::into_sys", "CapRights::from_sys"], misc::message_info_and_rights),
-    t("bootinfo", &["BootInfo::untypeds", "BootInfo::extra", "BootInfo::device_tree"], misc::bootinfo),
+    t(
+        "cap_basics",
+        &[
+            "Cap::from_bits",
+            "Cap::bits",
+            "Cap::cast",
+            "Cap::upcast",
+            "Cap::is_null",
+            "Cap::debug_identify",
+        ],
+        misc::cap_basics,
+    ),
+    t(
+        "error_codes",
+        &[
+            "Error::from_sys",
+            "Error::check",
+            "Error::to_sys",
+            "Error::name",
+            "Error::is_known",
+        ],
+        misc::error_codes,
+    ),
+    t(
+        "message_info_and_rights",
+        &[
+            "MessageInfo::new",
+            "CapRights::into_sys",
+            "CapRights::from_sys",
+        ],
+        misc::message_info_and_rights,
+    ),
+    t(
+        "bootinfo",
+        &[
+            "BootInfo::untypeds",
+            "BootInfo::extra",
+            "BootInfo::device_tree",
+        ],
+        misc::bootinfo,
+    ),
     t("heap", &[], misc::heap),
-    t("untyped_retype", &["Untyped::retype", "Untyped::retype_one"], untyped::retype),
-    t("untyped_retype_errors", &["Untyped::retype"], untyped::retype_errors),
-    t("cnode_copy_mint_delete", &["CNode::copy", "CNode::mint", "CNode::delete"], cnode::copy_mint_delete),
-    t("cnode_move_mutate_rotate", &["CNode::move_", "CNode::mutate", "CNode::rotate"], cnode::move_mutate_rotate),
+    t(
+        "untyped_retype",
+        &["Untyped::retype", "Untyped::retype_one"],
+        untyped::retype,
+    ),
+    t(
+        "untyped_retype_errors",
+        &["Untyped::retype"],
+        untyped::retype_errors,
+    ),
+    t(
+        "cnode_copy_mint_delete",
+        &["CNode::copy", "CNode::mint", "CNode::delete"],
+        cnode::copy_mint_delete,
+    ),
+    t(
+        "cnode_move_mutate_rotate",
+        &["CNode::move_", "CNode::mutate", "CNode::rotate"],
+        cnode::move_mutate_rotate,
+    ),
     t("cnode_revoke", &["CNode::revoke"], cnode::revoke),
-    t("cnode_cancel_badged_sends", &["CNode::cancel_badged_sends"], cnode::cancel_badged_sends),
-    t("endpoint_without_write_right", &["Endpoint::call"], cnode::endpoint_without_write_right),
-    t("tcb_configure", &["Tcb::configure", "Tcb::set_space", "Tcb::set_ipc_buffer", "Tcb::set_tls_base"], tcb::configure),
-    t("tcb_registers", &["Tcb::write_registers", "Tcb::read_registers", "Tcb::copy_registers"], tcb::registers),
-    t("tcb_priorities", &["Tcb::set_priority", "Tcb::set_mc_priority", "Tcb::set_sched_params"], tcb::priorities),
+    t(
+        "cnode_cancel_badged_sends",
+        &["CNode::cancel_badged_sends"],
+        cnode::cancel_badged_sends,
+    ),
+    t(
+        "endpoint_without_write_right",
+        &["Endpoint::call"],
+        cnode::endpoint_without_write_right,
+    ),
+    t(
+        "tcb_configure",
+        &[
+            "Tcb::configure",
+            "Tcb::set_space",
+            "Tcb::set_ipc_buffer",
+            "Tcb::set_tls_base",
+        ],
+        tcb::configure,
+    ),
+    t(
+        "tcb_registers",
+        &[
+            "Tcb::write_registers",
+            "Tcb::read_registers",
+            "Tcb::copy_registers",
+        ],
+        tcb::registers,
+    ),
+    t(
+        "tcb_priorities",
+        &[
+            "Tcb::set_priority",
+            "Tcb::set_mc_priority",
+            "Tcb::set_sched_params",
+        ],
+        tcb::priorities,
+    ),
     t("tcb_flags", &["Tcb::set_flags"], tcb::flags),
-    t("tcb_bind_notification", &["Tcb::bind_notification", "Tcb::unbind_notification", "Notification::signal"], tcb::bind_notification),
-    t("tcb_suspend_resume", &["Tcb::suspend", "Tcb::resume", "yield_now"], tcb::suspend_resume),
-    t("thread_tls_and_ipc_buffer", &[], tcb::thread_tls_and_ipc_buffer),
-    t("endpoint_call_reply_recv", &["Endpoint::call", "Endpoint::recv", "Endpoint::reply_recv", "set_mr", "get_mr"], ipc::call_reply_recv),
-    t("endpoint_send_recv_badge", &["Endpoint::send", "Endpoint::recv", "Notification::wait"], ipc::send_recv_badge),
-    t("endpoint_nb_send_nb_recv", &["Endpoint::nb_send", "Endpoint::nb_recv"], ipc::nb_send_nb_recv),
-    t("endpoint_cap_transfer", &["set_cap", "set_cap_receive_path", "get_badge"], ipc::cap_transfer),
-    t("notification_signal_wait_poll", &["Notification::signal", "Notification::wait", "Notification::poll"], ipc::notification),
-    t("irq_control_and_handler", &["IrqControl::get", "IrqHandler::set_notification", "IrqHandler::ack", "IrqHandler::clear"], irq::control_and_handler),
-    t("irq_trigger_and_sgi", &["IrqControl::get_trigger", "IrqControl::issue_sgi_signal"], irq::trigger_and_sgi),
-    t("domain_set", &["DomainSet::set", "DomainSet::schedule_configure", "DomainSet::schedule_set_start"], irq::domain_set),
+    t(
+        "tcb_bind_notification",
+        &[
+            "Tcb::bind_notification",
+            "Tcb::unbind_notification",
+            "Notification::signal",
+        ],
+        tcb::bind_notification,
+    ),
+    t(
+        "tcb_suspend_resume",
+        &["Tcb::suspend", "Tcb::resume", "yield_now"],
+        tcb::suspend_resume,
+    ),
+    t(
+        "thread_tls_and_ipc_buffer",
+        &[],
+        tcb::thread_tls_and_ipc_buffer,
+    ),
+    t(
+        "endpoint_call_reply_recv",
+        &[
+            "Endpoint::call",
+            "Endpoint::recv",
+            "Endpoint::reply_recv",
+            "set_mr",
+            "get_mr",
+        ],
+        ipc::call_reply_recv,
+    ),
+    t(
+        "endpoint_send_recv_badge",
+        &["Endpoint::send", "Endpoint::recv", "Notification::wait"],
+        ipc::send_recv_badge,
+    ),
+    t(
+        "endpoint_nb_send_nb_recv",
+        &["Endpoint::nb_send", "Endpoint::nb_recv"],
+        ipc::nb_send_nb_recv,
+    ),
+    t(
+        "endpoint_cap_transfer",
+        &["set_cap", "set_cap_receive_path", "get_badge"],
+        ipc::cap_transfer,
+    ),
+    t(
+        "notification_signal_wait_poll",
+        &[
+            "Notification::signal",
+            "Notification::wait",
+            "Notification::poll",
+        ],
+        ipc::notification,
+    ),
+    t(
+        "irq_control_and_handler",
+        &[
+            "IrqControl::get",
+            "IrqHandler::set_notification",
+            "IrqHandler::ack",
+            "IrqHandler::clear",
+        ],
+        irq::control_and_handler,
+    ),
+    t(
+        "irq_trigger_and_sgi",
+        &["IrqControl::get_trigger", "IrqControl::issue_sgi_signal"],
+        irq::trigger_and_sgi,
+    ),
+    t(
+        "domain_set",
+        &[
+            "DomainSet::set",
+            "DomainSet::schedule_configure",
+            "DomainSet::schedule_set_start",
+        ],
+        irq::domain_set,
+    ),
     t("smc_needs_an_smc_cap", &["Smc::call"], irq::smc),
-    t("page_map_use_unmap", &["Page::map", "Page::unmap", "Page::get_address"], vspace::page_map_use_unmap),
-    t("page_cache_maintenance", &["Page::clean_data", "Page::invalidate_data", "Page::clean_invalidate_data", "Page::unify_instruction"], vspace::page_cache),
-    t("page_table_map_unmap", &["PageTable::map", "PageTable::unmap"], vspace::page_table),
-    t("vspace_cache_maintenance", &["VSpace::clean_data", "VSpace::invalidate_data", "VSpace::clean_invalidate_data", "VSpace::unify_instruction"], vspace::vspace_cache),
-    t("asid_pool", &["AsidControl::make_pool", "AsidPool::assign"], vspace::asid_pool),
+    t(
+        "page_map_use_unmap",
+        &["Page::map", "Page::unmap", "Page::get_address"],
+        vspace::page_map_use_unmap,
+    ),
+    t(
+        "page_cache_maintenance",
+        &[
+            "Page::clean_data",
+            "Page::invalidate_data",
+            "Page::clean_invalidate_data",
+            "Page::unify_instruction",
+        ],
+        vspace::page_cache,
+    ),
+    t(
+        "page_table_map_unmap",
+        &["PageTable::map", "PageTable::unmap"],
+        vspace::page_table,
+    ),
+    t(
+        "vspace_cache_maintenance",
+        &[
+            "VSpace::clean_data",
+            "VSpace::invalidate_data",
+            "VSpace::clean_invalidate_data",
+            "VSpace::unify_instruction",
+        ],
+        vspace::vspace_cache,
+    ),
+    t(
+        "asid_pool",
+        &["AsidControl::make_pool", "AsidPool::assign"],
+        vspace::asid_pool,
+    ),
     t("fault_vm_fault", &["Fault::new"], fault::vm_fault),
-    t("fault_stack_overflow_hits_guard_page", &["Fault::new"], fault::stack_overflow),
-    t("fault_user_exception", &["Fault::new"], fault::user_exception),
-    t("fault_unknown_syscall", &["Fault::new"], fault::unknown_syscall),
+    t(
+        "fault_stack_overflow_hits_guard_page",
+        &["Fault::new"],
+        fault::stack_overflow,
+    ),
+    t(
+        "fault_user_exception",
+        &["Fault::new"],
+        fault::user_exception,
+    ),
+    t(
+        "fault_unknown_syscall",
+        &["Fault::new"],
+        fault::unknown_syscall,
+    ),
     t("fault_cap_fault", &["Fault::new"], fault::cap_fault),
 ];
 
 /// Tests for kernels without MCS.
 #[cfg(not(sel4_cfg_KERNEL_MCS))]
 const NON_MCS: &[Test] = &[
-    t("cnode_save_caller", &["CNode::save_caller", "Reply::send"], cnode::save_caller),
+    t(
+        "cnode_save_caller",
+        &["CNode::save_caller", "Reply::send"],
+        cnode::save_caller,
+    ),
     t("reply", &["reply"], ipc::reply),
 ];
 
 /// Tests for MCS kernels.
 #[cfg(sel4_cfg_KERNEL_MCS)]
 const MCS: &[Test] = &[
-    t("sched_control_configure", &["SchedControl::configure_flags"], mcs::sched_control),
-    t("sched_context_bind_unbind", &["SchedContext::bind", "SchedContext::unbind", "SchedContext::unbind_object", "SchedContext::consumed"], mcs::bind_unbind),
-    t("sched_context_yield_to", &["SchedContext::yield_to"], mcs::yield_to),
-    t("reply_object", &["Reply::send", "Endpoint::recv"], mcs::reply_object),
-    t("nb_send_recv_and_nb_send_wait", &["Endpoint::nb_send_recv", "Endpoint::nb_send_wait"], mcs::nb_send_recv),
-    t("fault_timeout", &["Tcb::set_timeout_endpoint", "Fault::new"], mcs::timeout_fault),
+    t(
+        "sched_control_configure",
+        &["SchedControl::configure_flags"],
+        mcs::sched_control,
+    ),
+    t(
+        "sched_context_bind_unbind",
+        &[
+            "SchedContext::bind",
+            "SchedContext::unbind",
+            "SchedContext::unbind_object",
+            "SchedContext::consumed",
+        ],
+        mcs::bind_unbind,
+    ),
+    t(
+        "sched_context_yield_to",
+        &["SchedContext::yield_to"],
+        mcs::yield_to,
+    ),
+    t(
+        "reply_object",
+        &["Reply::send", "Endpoint::recv"],
+        mcs::reply_object,
+    ),
+    t(
+        "nb_send_recv_and_nb_send_wait",
+        &["Endpoint::nb_send_recv", "Endpoint::nb_send_wait"],
+        mcs::nb_send_recv,
+    ),
+    t(
+        "fault_timeout",
+        &["Tcb::set_timeout_endpoint", "Fault::new"],
+        mcs::timeout_fault,
+    ),
 ];
 
 /// The lists for this configuration, in the order they run.
@@ -108,7 +340,10 @@ impl Replier {
     pub fn new(ctx: &mut Ctx) -> Result<Self, Failure> {
         #[cfg(sel4_cfg_KERNEL_MCS)]
         return Ok(Self {
-            reply: ok(ctx.objects.allocate_as(sel4::ObjectBlueprint::Reply), "allocate a reply object")?,
+            reply: ok(
+                ctx.objects.allocate_as(sel4::ObjectBlueprint::Reply),
+                "allocate a reply object",
+            )?,
         });
         #[cfg(not(sel4_cfg_KERNEL_MCS))]
         {
@@ -124,7 +359,11 @@ impl Replier {
         return ep.recv();
     }
 
-    pub fn reply_recv(&self, ep: Cap<cap_type::Endpoint>, info: MessageInfo) -> (MessageInfo, Badge) {
+    pub fn reply_recv(
+        &self,
+        ep: Cap<cap_type::Endpoint>,
+        info: MessageInfo,
+    ) -> (MessageInfo, Badge) {
         #[cfg(sel4_cfg_KERNEL_MCS)]
         return ep.reply_recv(info, self.reply);
         #[cfg(not(sel4_cfg_KERNEL_MCS))]
@@ -158,7 +397,13 @@ pub fn spawn<A: Send + Sync + 'static>(
     }
     let raw = Box::into_raw(Box::new(Start { entry, arg })) as usize;
     ok(
-        Thread::spawn(&mut ctx.objects, &mut ctx.vspace, trampoline::<A>, raw, config),
+        Thread::spawn(
+            &mut ctx.objects,
+            &mut ctx.vspace,
+            trampoline::<A>,
+            raw,
+            config,
+        ),
         "spawn a thread",
     )
 }

@@ -15,10 +15,21 @@ const LARGE: usize = 2 << 20;
 fn mapped_frame(ctx: &mut Ctx) -> Result<(Cap<cap_type::Page>, usize), Failure> {
     let base = ok(ctx.vspace.reserve(2), "reserve pages")?;
     // The runtime's mapping creates the page tables; the test maps the second page itself.
-    ok(ctx.vspace.map_new_frame(&mut ctx.objects, base), "map a frame")?;
+    ok(
+        ctx.vspace.map_new_frame(&mut ctx.objects, base),
+        "map a frame",
+    )?;
     let frame = new_object::<cap_type::Page>(ctx, "frame")?;
     let vaddr = base + PAGE;
-    ok(frame.map(init_thread::VSPACE, vaddr as seL4_Word, CapRights::READ_WRITE, ATTRS), "map")?;
+    ok(
+        frame.map(
+            init_thread::VSPACE,
+            vaddr as seL4_Word,
+            CapRights::READ_WRITE,
+            ATTRS,
+        ),
+        "map",
+    )?;
     Ok((frame, vaddr))
 }
 
@@ -33,21 +44,59 @@ pub fn page_map_use_unmap(ctx: &mut Ctx) -> Outcome {
     };
     equal(read, 0x5eed, "memory written through the mapping")?;
     let paddr = ok(frame.get_address(), "get address")?;
-    check((paddr as usize).is_multiple_of(PAGE), || alloc::format!("paddr {paddr:#x} not page aligned"))?;
+    check((paddr as usize).is_multiple_of(PAGE), || {
+        alloc::format!("paddr {paddr:#x} not page aligned")
+    })?;
     check(
-        ctx.bootinfo.untypeds().any(|ut| !ut.is_device && ut.paddr <= paddr && paddr < ut.paddr + ut.size()),
+        ctx.bootinfo
+            .untypeds()
+            .any(|ut| !ut.is_device && ut.paddr <= paddr && paddr < ut.paddr + ut.size()),
         || alloc::format!("paddr {paddr:#x} in no RAM untyped"),
     )?;
     // Remapping at the same address changes rights; another address is refused.
-    ok(frame.map(init_thread::VSPACE, vaddr as seL4_Word, CapRights::READ, ATTRS), "remap read-only")?;
+    ok(
+        frame.map(
+            init_thread::VSPACE,
+            vaddr as seL4_Word,
+            CapRights::READ,
+            ATTRS,
+        ),
+        "remap read-only",
+    )?;
     let elsewhere = ok(ctx.vspace.reserve(1), "reserve")? as seL4_Word;
-    fails_with(frame.map(init_thread::VSPACE, elsewhere, CapRights::READ_WRITE, ATTRS), Error::InvalidArgument, "map at two addresses")?;
+    fails_with(
+        frame.map(init_thread::VSPACE, elsewhere, CapRights::READ_WRITE, ATTRS),
+        Error::InvalidArgument,
+        "map at two addresses",
+    )?;
     let other = new_object::<cap_type::Page>(ctx, "frame")?;
-    fails_with(other.map(init_thread::VSPACE, elsewhere + 8, CapRights::READ_WRITE, ATTRS), Error::AlignmentError, "misaligned address")?;
-    fails_with(other.map(init_thread::TCB.cast(), elsewhere, CapRights::READ_WRITE, ATTRS), Error::InvalidCapability, "a TCB as VSpace")?;
+    fails_with(
+        other.map(
+            init_thread::VSPACE,
+            elsewhere + 8,
+            CapRights::READ_WRITE,
+            ATTRS,
+        ),
+        Error::AlignmentError,
+        "misaligned address",
+    )?;
+    fails_with(
+        other.map(
+            init_thread::TCB.cast(),
+            elsewhere,
+            CapRights::READ_WRITE,
+            ATTRS,
+        ),
+        Error::InvalidCapability,
+        "a TCB as VSpace",
+    )?;
     ok(frame.unmap(), "unmap")?;
     ok(frame.unmap(), "unmap an unmapped frame")?;
-    fails_with(init_thread::TCB.cast::<cap_type::Page>().unmap(), Error::IllegalOperation, "unmap a TCB")
+    fails_with(
+        init_thread::TCB.cast::<cap_type::Page>().unmap(),
+        Error::IllegalOperation,
+        "unmap a TCB",
+    )
 }
 
 pub fn page_cache(ctx: &mut Ctx) -> Outcome {
@@ -57,32 +106,64 @@ pub fn page_cache(ctx: &mut Ctx) -> Outcome {
     ok(frame.clean_invalidate_data(0, size), "clean and invalidate")?;
     ok(frame.invalidate_data(0, 64), "invalidate")?;
     ok(frame.unify_instruction(0, size), "unify instruction")?;
-    fails_with(frame.clean_data(0, 2 * size), Error::InvalidArgument, "range beyond the page")?;
-    fails_with(frame.clean_data(64, 64), Error::InvalidArgument, "empty range")?;
+    fails_with(
+        frame.clean_data(0, 2 * size),
+        Error::InvalidArgument,
+        "range beyond the page",
+    )?;
+    fails_with(
+        frame.clean_data(64, 64),
+        Error::InvalidArgument,
+        "empty range",
+    )?;
     let unmapped = new_object::<cap_type::Page>(ctx, "frame")?;
-    fails_with(unmapped.clean_data(0, size), Error::IllegalOperation, "unmapped frame")
+    fails_with(
+        unmapped.clean_data(0, size),
+        Error::IllegalOperation,
+        "unmapped frame",
+    )
 }
 
 pub fn page_table(ctx: &mut Ctx) -> Outcome {
     // A 2 MiB-aligned address whose upper levels exist: map a frame there first.
     let reserved = ok(ctx.vspace.reserve(3 * LARGE / PAGE), "reserve")?;
     let first = reserved.next_multiple_of(LARGE);
-    ok(ctx.vspace.map_new_frame(&mut ctx.objects, first), "map a frame")?;
+    ok(
+        ctx.vspace.map_new_frame(&mut ctx.objects, first),
+        "map a frame",
+    )?;
     let second = (first + LARGE) as seL4_Word;
     let table = new_object::<cap_type::PageTable>(ctx, "page table")?;
     // The next 2 MiB may need a new level above it when it crosses into another 1 GiB.
     if (first + LARGE).is_multiple_of(1 << 30) {
         return Err("test address crosses a 1 GiB boundary; move the window".into());
     }
-    ok(table.map(init_thread::VSPACE, second, ATTRS), "map a page table")?;
+    ok(
+        table.map(init_thread::VSPACE, second, ATTRS),
+        "map a page table",
+    )?;
     let again = new_object::<cap_type::PageTable>(ctx, "page table")?;
-    fails_with(again.map(init_thread::VSPACE, second, ATTRS), Error::DeleteFirst, "a second table at the same place")?;
-    fails_with(table.map(init_thread::VSPACE, second + LARGE as seL4_Word, ATTRS), Error::InvalidCapability, "a mapped table again")?;
+    fails_with(
+        again.map(init_thread::VSPACE, second, ATTRS),
+        Error::DeleteFirst,
+        "a second table at the same place",
+    )?;
+    fails_with(
+        table.map(init_thread::VSPACE, second + LARGE as seL4_Word, ATTRS),
+        Error::InvalidCapability,
+        "a mapped table again",
+    )?;
     let frame = new_object::<cap_type::Page>(ctx, "frame")?;
-    ok(frame.map(init_thread::VSPACE, second, CapRights::READ_WRITE, ATTRS), "map a frame through the new table")?;
+    ok(
+        frame.map(init_thread::VSPACE, second, CapRights::READ_WRITE, ATTRS),
+        "map a frame through the new table",
+    )?;
     ok(frame.unmap(), "unmap the frame")?;
     ok(table.unmap(), "unmap the table")?;
-    ok(again.map(init_thread::VSPACE, second, ATTRS), "map another table in its place")
+    ok(
+        again.map(init_thread::VSPACE, second, ATTRS),
+        "map another table in its place",
+    )
 }
 
 pub fn vspace_cache(ctx: &mut Ctx) -> Outcome {
@@ -90,21 +171,39 @@ pub fn vspace_cache(ctx: &mut Ctx) -> Outcome {
     let (start, end) = (vaddr as seL4_Word, (vaddr + PAGE) as seL4_Word);
     let vspace = init_thread::VSPACE;
     ok(vspace.clean_data(start, end), "clean")?;
-    ok(vspace.clean_invalidate_data(start, end), "clean and invalidate")?;
+    ok(
+        vspace.clean_invalidate_data(start, end),
+        "clean and invalidate",
+    )?;
     ok(vspace.invalidate_data(start, start + 64), "invalidate")?;
     ok(vspace.unify_instruction(start, end), "unify instruction")?;
-    fails_with(vspace.clean_data(end, start), Error::InvalidArgument, "start after end")?;
-    fails_with(init_thread::TCB.cast::<cap_type::VSpace>().clean_data(start, end), Error::IllegalOperation, "a TCB")
+    fails_with(
+        vspace.clean_data(end, start),
+        Error::InvalidArgument,
+        "start after end",
+    )?;
+    fails_with(
+        init_thread::TCB
+            .cast::<cap_type::VSpace>()
+            .clean_data(start, end),
+        Error::IllegalOperation,
+        "a TCB",
+    )
 }
 
 pub fn asid_pool(ctx: &mut Ctx) -> Outcome {
     let untyped: Cap<cap_type::Untyped> = ok(
-        ctx.objects.allocate_as(ObjectBlueprint::Untyped { size_bits: sel4::sys::seL4_ASIDPoolBits as usize }),
+        ctx.objects.allocate_as(ObjectBlueprint::Untyped {
+            size_bits: sel4::sys::seL4_ASIDPoolBits as usize,
+        }),
         "untyped for an ASID pool",
     )?;
     let depth = sel4::sys::seL4_WordBits as u8;
     let slot = ok(ctx.objects.alloc_slot(), "slot")?;
-    ok(init_thread::ASID_CONTROL.make_pool(untyped, init_thread::CNODE, slot, depth), "make pool")?;
+    ok(
+        init_thread::ASID_CONTROL.make_pool(untyped, init_thread::CNODE, slot, depth),
+        "make pool",
+    )?;
     let pool = Cap::<cap_type::AsidPool>::from_bits(slot);
     let other = ok(ctx.objects.alloc_slot(), "slot")?;
     fails_with(
@@ -112,15 +211,34 @@ pub fn asid_pool(ctx: &mut Ctx) -> Outcome {
         Error::RevokeFirst,
         "the same untyped again",
     )?;
-    let wrong: Cap<cap_type::Untyped> = ok(ctx.objects.allocate_as(ObjectBlueprint::Untyped { size_bits: 13 }), "untyped")?;
+    let wrong: Cap<cap_type::Untyped> = ok(
+        ctx.objects
+            .allocate_as(ObjectBlueprint::Untyped { size_bits: 13 }),
+        "untyped",
+    )?;
     fails_with(
         init_thread::ASID_CONTROL.make_pool(wrong, init_thread::CNODE, other, depth),
         Error::InvalidCapability,
         "an untyped of the wrong size",
     )?;
-    let vspace: Cap<cap_type::VSpace> = ok(ctx.objects.allocate_as(ObjectBlueprint::Arch(ArchObjectBlueprint::VSpace)), "VSpace")?;
+    let vspace: Cap<cap_type::VSpace> = ok(
+        ctx.objects
+            .allocate_as(ObjectBlueprint::Arch(ArchObjectBlueprint::VSpace)),
+        "VSpace",
+    )?;
     ok(pool.assign(vspace), "assign a new VSpace")?;
-    fails_with(pool.assign(vspace), Error::InvalidCapability, "assign it twice")?;
-    let second: Cap<cap_type::VSpace> = ok(ctx.objects.allocate_as(ObjectBlueprint::Arch(ArchObjectBlueprint::VSpace)), "VSpace")?;
-    ok(init_thread::ASID_POOL.assign(second), "assign with the root task's pool")
+    fails_with(
+        pool.assign(vspace),
+        Error::InvalidCapability,
+        "assign it twice",
+    )?;
+    let second: Cap<cap_type::VSpace> = ok(
+        ctx.objects
+            .allocate_as(ObjectBlueprint::Arch(ArchObjectBlueprint::VSpace)),
+        "VSpace",
+    )?;
+    ok(
+        init_thread::ASID_POOL.assign(second),
+        "assign with the root task's pool",
+    )
 }

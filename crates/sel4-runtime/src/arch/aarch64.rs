@@ -20,7 +20,12 @@ pub(crate) const REGISTER_COUNT: seL4_Word =
 /// The registers a new thread starts with: `pc`, `sp` (16-byte aligned), the thread pointer
 /// and the first four argument registers; the frame-pointer chain and the link register are
 /// zero.
-pub(crate) fn initial_registers(pc: usize, sp: usize, tp: usize, args: [usize; 4]) -> seL4_UserContext {
+pub(crate) fn initial_registers(
+    pc: usize,
+    sp: usize,
+    tp: usize,
+    args: [usize; 4],
+) -> seL4_UserContext {
     seL4_UserContext {
         pc: pc as seL4_Word,
         sp: (sp & !15) as seL4_Word,

@@ -92,7 +92,7 @@ pub(crate) unsafe fn sys_send_null(sys: seL4_Syscall_ID, dest: seL4_Word, info: 
 /// `reply` goes in `r6` on MCS kernels and is ignored otherwise.
 #[inline(always)]
 pub(crate) unsafe fn sys_recv(sys: seL4_Syscall_ID, src: seL4_Word, reply: seL4_Word) -> Received {
-    let mut out = Received::default();
+    let mut out = Received::ZERO;
     #[cfg(not(sel4_cfg_KERNEL_MCS))]
     {
         let _ = reply;
@@ -146,7 +146,7 @@ pub(crate) unsafe fn sys_send_recv(
     mrs: [seL4_Word; 4],
     reply: seL4_Word,
 ) -> Received {
-    let mut out = Received::default();
+    let mut out = Received::ZERO;
     #[cfg(not(sel4_cfg_KERNEL_MCS))]
     {
         let _ = reply;
@@ -200,7 +200,7 @@ pub(crate) unsafe fn sys_nbsend_recv(
     mrs: [seL4_Word; 4],
     reply: seL4_Word,
 ) -> Received {
-    let mut out = Received::default();
+    let mut out = Received::ZERO;
     // SAFETY: the caller upholds the contract of the system call `sys`; `r6` is restored.
     unsafe {
         asm!(

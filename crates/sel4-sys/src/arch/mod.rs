@@ -19,7 +19,7 @@
 #![allow(dead_code)]
 
 /// What the kernel hands back in registers after a receive phase.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy)]
 pub(crate) struct Received {
     /// Badge of the sender (or the answer of a debug call).
     pub(crate) badge: crate::seL4_Word,
@@ -27,6 +27,16 @@ pub(crate) struct Received {
     pub(crate) info: crate::seL4_Word,
     /// Message registers 0..3.
     pub(crate) mrs: [crate::seL4_Word; 4],
+}
+
+impl Received {
+    /// All zero: the starting value the assembly overwrites. A constant rather than `Default`,
+    /// whose array implementation the optimiser does not always inline at `opt-level = "s"`.
+    pub(crate) const ZERO: Self = Self {
+        badge: 0,
+        info: 0,
+        mrs: [0; 4],
+    };
 }
 
 #[cfg(target_arch = "aarch64")]

@@ -111,7 +111,7 @@ pub(crate) unsafe fn sys_send_null(sys: seL4_Syscall_ID, dest: seL4_Word, info: 
 pub(crate) unsafe fn sys_recv(sys: seL4_Syscall_ID, src: seL4_Word, reply: seL4_Word) -> Received {
     #[cfg(not(sel4_cfg_KERNEL_MCS))]
     let _ = reply;
-    let mut out = Received::default();
+    let mut out = Received::ZERO;
     // SAFETY: the caller upholds the contract of the system call `sys`; `rsp` is restored.
     unsafe {
         asm!(
@@ -150,7 +150,7 @@ pub(crate) unsafe fn sys_send_recv(
 ) -> Received {
     #[cfg(not(sel4_cfg_KERNEL_MCS))]
     let _ = reply;
-    let mut out = Received::default();
+    let mut out = Received::ZERO;
     // SAFETY: the caller upholds the contract of the system call `sys`; `rsp` is restored.
     unsafe {
         asm!(
@@ -187,7 +187,7 @@ pub(crate) unsafe fn sys_nbsend_recv(
     mrs: [seL4_Word; 4],
     reply: seL4_Word,
 ) -> Received {
-    let mut out = Received::default();
+    let mut out = Received::ZERO;
     // SAFETY: the caller upholds the contract of the system call `sys`; `rsp` is restored.
     unsafe {
         asm!(
