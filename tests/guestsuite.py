@@ -1,6 +1,6 @@
 """What the in-guest test suite (apps/guest-tests) declares and what it printed.
 
-The suite's test lists live in apps/guest-tests/src/tests/mod.rs, one entry per line:
+The suite's test lists live in apps/guest-tests/src/tests/mod.rs: entries
 ``t("name", &["Type::method", ...], module::function),`` in the consts ``ALL``, ``MCS`` and
 ``NON_MCS``. The host reads them to know which results to expect, and which methods of the
 typed API the suite claims to call; the typed API's own methods come from sel4gen's manifest
@@ -18,8 +18,8 @@ LISTS = ROOT / "apps" / "guest-tests" / "src" / "tests" / "mod.rs"
 #: Hand-written methods of `Cap<T>` and free functions that are system calls.
 HAND_WRITTEN = [ROOT / "crates" / "sel4" / "src" / f for f in ("ipc.rs", "invocations.rs")]
 
-_ENTRY = re.compile(r'^\s*t\("(\w+)", &\[([^\]]*)\]')
-_LIST = re.compile(r"^const (ALL|MCS|NON_MCS): &\[Test\]")
+_LIST = re.compile(r"^const (ALL|MCS|NON_MCS): &\[Test\] = &\[(.*?)^\];", re.M | re.S)
+_ENTRY = re.compile(r'\bt\(\s*"(\w+)",\s*&\[(.*?)\],', re.S)
 
 
 @dataclass(frozen=True)
@@ -31,15 +31,9 @@ class Entry:
 
 def entries(path: Path = LISTS) -> list[Entry]:
     found: list[Entry] = []
-    current = None
-    for line in path.read_text().splitlines():
-        if m := _LIST.match(line):
-            current = m.group(1)
-        elif line.startswith("];"):
-            current = None
-        elif current and (m := _ENTRY.match(line)):
-            covers = tuple(c.strip().strip('"') for c in m.group(2).split(",") if c.strip())
-            found.append(Entry(m.group(1), covers, current))
+    for block in _LIST.finditer(path.read_text()):
+        for m in _ENTRY.finditer(block.group(2)):
+            found.append(Entry(m.group(1), tuple(re.findall(r'"([^"]+)"', m.group(2))), block.group(1)))
     return found
 
 

@@ -152,6 +152,14 @@ fn unmap_root_stack_guard(bootinfo: &BootInfo) {
     }
 }
 
+/// The address of the unmapped guard page below the root thread's stack.
+///
+/// The runtime unmaps it before `main` (and says so on the debug console if it cannot): a
+/// stack overflow of the root thread is a VM fault there, not a write over static data.
+pub fn root_stack_guard_page() -> usize {
+    arch::root_stack_guard()
+}
+
 /// The TCB of the running thread, for [`halt`]: 0 until the runtime sets it.
 #[thread_local]
 static mut CURRENT_TCB: sel4_sys::seL4_CPtr = 0;

@@ -1,13 +1,23 @@
 //! Faults: threads that fault, with the fault delivered to a handler endpoint and decoded.
 
+use core::sync::atomic::{AtomicUsize, Ordering};
+
 use sel4::sys::seL4_Word;
-use sel4::{cap_type, init_thread, Cap, CapRights, Fault};
+use sel4::{cap_type, init_thread, Cap, CapRights, Fault, MessageInfo};
 use sel4_runtime::thread::{Thread, ThreadConfig};
 
 use super::{new_object, spawn, Replier};
 use crate::harness::{check, equal, ok, Ctx, Failure, Outcome};
 
 const FAULT_BADGE: seL4_Word = 0xfa;
+
+/// The fault endpoint capability of the thread `run_until_fault` started last, so that a
+/// thread whose expected fault does not come can report that instead of leaving the handler
+/// waiting.
+static FAULT_EP: AtomicUsize = AtomicUsize::new(0);
+
+/// Sent by a thread whose access did not fault.
+const NO_FAULT_LABEL: seL4_Word = 0x5a;
 
 /// Starts `entry(arg)` with a badged copy of a new endpoint as fault endpoint, waits for its
 /// fault, and returns the thread and the decoded fault.
@@ -32,6 +42,7 @@ fn run_until_fault<A: Send + Sync + 'static>(
         "mint",
     )?;
     let replier = Replier::new(ctx)?;
+    FAULT_EP.store(badged as usize, Ordering::SeqCst);
     let config = ThreadConfig {
         fault_endpoint: Some(Cap::from_bits(badged)),
         ..Default::default()
@@ -134,5 +145,30 @@ pub fn cap_fault(ctx: &mut Ctx) -> Outcome {
             })
         }
         other => Err(alloc::format!("expected a capability fault, got {other:?}")),
+    }
+}
+
+fn read_root_guard(address: &'static usize) {
+    // SAFETY: not safe at all: the page should be unmapped, and the fault is the point.
+    let value = unsafe { core::ptr::read_volatile(*address as *const u64) };
+    core::hint::black_box(value);
+    // Only reached if the page is mapped after all.
+    let ep = Cap::<cap_type::Endpoint>::from_bits(FAULT_EP.load(Ordering::SeqCst) as seL4_Word);
+    ep.send(MessageInfo::new(NO_FAULT_LABEL, 0, 0, 0));
+}
+
+pub fn root_stack_guard(ctx: &mut Ctx) -> Outcome {
+    let guard = sel4_runtime::root_stack_guard_page();
+    let stack_var = 0u8;
+    let here = core::ptr::addr_of!(stack_var) as usize;
+    check(
+        guard < here && here - guard < 4096 + sel4_runtime::STACK_SIZE,
+        || alloc::format!("guard page {guard:#x} not right below the stack ({here:#x})"),
+    )?;
+    match run_until_fault(ctx, read_root_guard, guard)?.1 {
+        Fault::VmFault(vm) => equal(vm.addr, guard as seL4_Word, "fault address"),
+        other => Err(alloc::format!(
+            "expected a VM fault at the root stack's guard page {guard:#x}, got {other:?}"
+        )),
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! Each list entry is `t(name, covers, function)`; `covers` names the methods of the typed API
 //! (`Type::method`, or a free function's name) the test calls. tests/test_guest.py reads these
-//! lists from this file: keep one entry per line.
+//! lists from this file (tests/guestsuite.py parses them).
 
 use alloc::boxed::Box;
 
@@ -253,6 +253,11 @@ const ALL: &[Test] = &[
         "fault_stack_overflow_hits_guard_page",
         &["Fault::new"],
         fault::stack_overflow,
+    ),
+    t(
+        "root_stack_guard_page_is_unmapped",
+        &["Fault::new"],
+        fault::root_stack_guard,
     ),
     t(
         "fault_user_exception",
