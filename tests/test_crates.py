@@ -46,8 +46,15 @@ DERIVED: dict[str, tuple[str, dict[str, object], dict[str, object]]] = {
         {},
     ),
     "aarch64-mcs-global-ipc-buffer": ("aarch64-qemu-arm-virt-mcs", {}, {"LIB_SEL4_USE_THREAD_LOCALS": False}),
+    "aarch64-benchmarks": (
+        "aarch64-qemu-arm-virt",
+        {"ENABLE_BENCHMARKS": True, "BENCHMARK_TRACK_UTILISATION": True, "NO_BENCHMARKS": False},
+        {},
+    ),
 }
-ALL_CONFIGS = REAL_CONFIGS + sorted(DERIVED)
+#: Derived configurations only the typed crate is built for.
+TYPED_ONLY = {"aarch64-benchmarks"}
+ALL_CONFIGS = REAL_CONFIGS + sorted(set(DERIVED) - TYPED_ONLY)
 
 #: (package, cargo features) built in each configuration.
 BUILDS = [
@@ -205,10 +212,11 @@ def test_clippy_is_installed(toolchain):
         pytest.skip(f"no clippy-driver for {toolchain.version}: install Debian's rust-web-clippy")
 
 
-@pytest.mark.parametrize("config", ["aarch32-qemu-arm-virt", "riscv64-qemu-riscv-virt", "x86_64-pc99"])
-def test_typed_crate_builds_for_other_architectures(toolchain, generated, config):
+@pytest.mark.parametrize("config", ["aarch32-qemu-arm-virt", "riscv64-qemu-riscv-virt", "x86_64-pc99", *sorted(TYPED_ONLY)])
+def test_typed_crate_builds_in_more_configurations(toolchain, generated, config):
     """The typed API (generated markers and methods, hand-written blueprints and faults) for the
-    other architectures' real configurations, with -D warnings and clippy."""
+    other architectures' real configurations and with the benchmark calls, with -D warnings and
+    clippy."""
     gen = generated(config)
     result = build(toolchain, gen, "sel4", [], clippy=toolchain.clippy_driver is not None, arch=config.split("-")[0])
     assert_clean(result)

@@ -102,6 +102,8 @@ def test_guest_suite_passes_in_qemu(platform: str, mcs: bool) -> None:
     out = sel4build.simulate(build.dir, "guest-tests: done", timeout=300)
     found = guestsuite.problems(guestsuite.parse(out), mcs)
     assert not found, "\n".join(found) + "\n--- output (end) ---\n" + out[-4000:]
+    # debug_calls named a thread and dumped the scheduler: the kernel's table shows the name.
+    assert re.search(r"^\s*guest-named-thread\s+inactive", out, re.M), "the named thread is not in the scheduler dump"
     # The build's own bindings: every generated method is claimed by a test that ran.
     manifest = json.loads((build.dir / "sel4-rust" / "gen" / "manifest.json").read_text())
     api = set(manifest["typed_methods"]) | guestsuite.hand_written_methods(mcs)

@@ -10,7 +10,14 @@
 use std::{env, fs, process};
 
 /// The options this crate tests with `#[cfg]` (a configuration may not list all of them).
-const OPTIONS: &[&str] = &["PRINTING", "DEBUG_BUILD", "KERNEL_MCS", "ARCH_RISCV"];
+const OPTIONS: &[&str] = &[
+    "PRINTING",
+    "DEBUG_BUILD",
+    "KERNEL_MCS",
+    "ARCH_RISCV",
+    "ENABLE_BENCHMARKS",
+    "BENCHMARK_TRACK_UTILISATION",
+];
 
 fn fail(message: &str) -> ! {
     eprintln!("error: sel4: {message}");

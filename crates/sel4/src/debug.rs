@@ -197,3 +197,88 @@ impl<T: CapType> Cap<T> {
         }
     }
 }
+
+/// Prints the kernel's scheduler queues on the debug console (`seL4_DebugDumpScheduler`).
+#[cfg(sel4_cfg_PRINTING)]
+#[inline]
+pub fn dump_scheduler() {
+    sel4_sys::seL4_DebugDumpScheduler();
+}
+
+/// Stops the whole system (`seL4_DebugHalt`): the kernel halts the machine.
+#[cfg(sel4_cfg_DEBUG_BUILD)]
+#[inline]
+pub fn halt() {
+    sel4_sys::seL4_DebugHalt();
+}
+
+/// Has the kernel take a snapshot of the system state for capDL (`seL4_DebugSnapshot`).
+#[cfg(sel4_cfg_DEBUG_BUILD)]
+#[inline]
+pub fn snapshot() {
+    sel4_sys::seL4_DebugSnapshot();
+}
+
+#[cfg(sel4_cfg_DEBUG_BUILD)]
+impl Cap<crate::cap_type::Tcb> {
+    /// Names the thread for the kernel's debug output (`seL4_DebugNameThread`): fault
+    /// reports and the scheduler dump show it. The name is cut to fit the IPC buffer.
+    #[inline]
+    pub fn debug_name(self, name: &str) {
+        // SAFETY: the IPC buffer pointer is set (the crate's contract); the name goes into it
+        // and nothing else is touched.
+        unsafe { sel4_sys::seL4_DebugNameThread(self.bits(), name) }
+    }
+}
+
+/// The kernel's benchmark system calls (`ENABLE_BENCHMARKS` and its variants).
+#[cfg(sel4_cfg_ENABLE_BENCHMARKS)]
+pub mod benchmark {
+    use crate::{Cap, Error, Result};
+
+    /// Starts a new benchmark log (`seL4_BenchmarkResetLog`).
+    #[inline]
+    pub fn reset_log() -> Result<()> {
+        Error::check(sel4_sys::seL4_BenchmarkResetLog())
+    }
+
+    /// Ends the log and returns how many entries it has (`seL4_BenchmarkFinalizeLog`).
+    #[inline]
+    pub fn finalize_log() -> sel4_sys::seL4_Word {
+        sel4_sys::seL4_BenchmarkFinalizeLog()
+    }
+
+    /// Gives the kernel a large frame for its log (`seL4_BenchmarkSetLogBuffer`).
+    #[inline]
+    pub fn set_log_buffer<T: crate::CapType>(frame: Cap<T>) -> Result<()> {
+        Error::check(sel4_sys::seL4_BenchmarkSetLogBuffer(frame.bits()))
+    }
+
+    /// A system call that does nothing, for measuring the cost of one
+    /// (`seL4_BenchmarkNullSyscall`).
+    #[inline]
+    pub fn null_syscall() {
+        sel4_sys::seL4_BenchmarkNullSyscall();
+    }
+
+    /// Flushes the caches (`seL4_BenchmarkFlushCaches`).
+    #[inline]
+    pub fn flush_caches() {
+        sel4_sys::seL4_BenchmarkFlushCaches();
+    }
+
+    /// Puts a thread's utilisation figures into the IPC buffer
+    /// (`seL4_BenchmarkGetThreadUtilisation`, `BENCHMARK_TRACK_UTILISATION`).
+    #[cfg(sel4_cfg_BENCHMARK_TRACK_UTILISATION)]
+    #[inline]
+    pub fn get_thread_utilisation(tcb: Cap<crate::cap_type::Tcb>) {
+        sel4_sys::seL4_BenchmarkGetThreadUtilisation(tcb.bits());
+    }
+
+    /// Resets a thread's utilisation figures (`seL4_BenchmarkResetThreadUtilisation`).
+    #[cfg(sel4_cfg_BENCHMARK_TRACK_UTILISATION)]
+    #[inline]
+    pub fn reset_thread_utilisation(tcb: Cap<crate::cap_type::Tcb>) {
+        sel4_sys::seL4_BenchmarkResetThreadUtilisation(tcb.bits());
+    }
+}

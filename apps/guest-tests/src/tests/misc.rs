@@ -159,3 +159,12 @@ pub fn heap(_ctx: &mut Ctx) -> Outcome {
         "more free than capacity".into()
     })
 }
+
+pub fn debug_calls(ctx: &mut Ctx) -> Outcome {
+    let tcb = super::new_object::<cap_type::Tcb>(ctx, "TCB")?;
+    tcb.debug_name("guest-named-thread");
+    init_thread::TCB.debug_name("guest-tests-root");
+    // The scheduler dump lists every thread with its name; the host test looks for these.
+    sel4::debug::dump_scheduler();
+    Ok(())
+}

@@ -74,6 +74,7 @@ const ALL: &[Test] = &[
         misc::bootinfo,
     ),
     t("heap", &[], misc::heap),
+    t("debug_calls", &["Tcb::debug_name"], misc::debug_calls),
     t(
         "untyped_retype",
         &["Untyped::retype", "Untyped::retype_one"],
