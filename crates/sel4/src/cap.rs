@@ -244,6 +244,108 @@ impl Cap<cap_type::CNode> {
     }
 }
 
+/// One capability slot, addressed as the CNode invocations take it: `index` resolved to `depth`
+/// bits in the CNode `root`.
+///
+/// [`Cap::<CNode>::slot`](Cap::slot) makes one for the caller's own CSpace, where a capability
+/// pointer resolves all its bits (the root task's CNode: the index is the capability pointer).
+/// The methods are the CNode invocations with this slot as destination.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Slot {
+    /// The CNode the address is resolved in.
+    pub root: Cap<cap_type::CNode>,
+    /// The slot's address in `root`.
+    pub index: seL4_Word,
+    /// How many bits of `index` to resolve.
+    pub depth: u8,
+}
+
+impl Cap<cap_type::CNode> {
+    /// Slot `index` of the CSpace this CNode is the root of, resolving all the bits of the
+    /// index, as capability pointers are.
+    #[inline]
+    pub const fn slot(self, index: seL4_Word) -> Slot {
+        Slot {
+            root: self,
+            index,
+            depth: sel4_sys::seL4_WordBits as u8,
+        }
+    }
+}
+
+impl Slot {
+    /// The capability in this slot, as a capability pointer of the caller (true when `root`
+    /// is the caller's CSpace root and `depth` is the word size, as [`Cap::slot`] makes it).
+    #[inline]
+    pub const fn cap<T: CapType>(self) -> Cap<T> {
+        Cap::from_bits(self.index)
+    }
+
+    /// Copies the capability in `src` here, with at most `rights` (`seL4_CNode_Copy`).
+    #[inline]
+    pub fn copy_from(self, src: Slot, rights: crate::CapRights) -> crate::Result<()> {
+        self.root.copy(
+            self.index, self.depth, src.root, src.index, src.depth, rights,
+        )
+    }
+
+    /// Copies the capability in `src` here with at most `rights` and the badge `badge`
+    /// (`seL4_CNode_Mint`).
+    #[inline]
+    pub fn mint_from(
+        self,
+        src: Slot,
+        rights: crate::CapRights,
+        badge: seL4_Word,
+    ) -> crate::Result<()> {
+        self.root.mint(
+            self.index, self.depth, src.root, src.index, src.depth, rights, badge,
+        )
+    }
+
+    /// Moves the capability in `src` here (`seL4_CNode_Move`).
+    #[inline]
+    pub fn move_from(self, src: Slot) -> crate::Result<()> {
+        self.root
+            .move_(self.index, self.depth, src.root, src.index, src.depth)
+    }
+
+    /// Moves the capability in `src` here, changing its data (a CNode's guard) to `data`
+    /// (`seL4_CNode_Mutate`).
+    #[inline]
+    pub fn mutate_from(self, src: Slot, data: seL4_Word) -> crate::Result<()> {
+        self.root
+            .mutate(self.index, self.depth, src.root, src.index, src.depth, data)
+    }
+
+    /// Deletes the capability in this slot (`seL4_CNode_Delete`).
+    #[inline]
+    pub fn delete(self) -> crate::Result<()> {
+        self.root.delete(self.index, self.depth)
+    }
+
+    /// Deletes every capability derived from the one in this slot (`seL4_CNode_Revoke`).
+    #[inline]
+    pub fn revoke(self) -> crate::Result<()> {
+        self.root.revoke(self.index, self.depth)
+    }
+
+    /// Cancels the pending sends of the badge of the endpoint capability in this slot
+    /// (`seL4_CNode_CancelBadgedSends`).
+    #[inline]
+    pub fn cancel_badged_sends(self) -> crate::Result<()> {
+        self.root.cancel_badged_sends(self.index, self.depth)
+    }
+
+    /// Saves the reply capability of the last call received here (`seL4_CNode_SaveCaller`,
+    /// non-MCS).
+    #[cfg(not(sel4_cfg_KERNEL_MCS))]
+    #[inline]
+    pub fn save_caller(self) -> crate::Result<()> {
+        self.root.save_caller(self.index, self.depth)
+    }
+}
+
 /// The capabilities the kernel gives the root task, in the slots libsel4 names
 /// (`seL4_CapInitThreadTCB`, ...).
 ///

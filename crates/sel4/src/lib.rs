@@ -61,7 +61,7 @@ mod object;
 mod rights;
 
 pub use bootinfo::{BootInfo, ExtraChunk, ExtraChunks, SlotRegion, UntypedInfo, Untypeds};
-pub use cap::{cap_type, init_thread, CNodeSlots, Cap, CapType, FixedSizeObject, ObjectType};
+pub use cap::{cap_type, init_thread, CNodeSlots, Cap, CapType, FixedSizeObject, ObjectType, Slot};
 pub use error::{Error, Result};
 #[cfg(sel4_cfg_KERNEL_MCS)]
 pub use fault::Timeout;

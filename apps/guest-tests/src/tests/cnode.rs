@@ -2,7 +2,7 @@
 
 use sel4::debug::CapTag;
 use sel4::sys::seL4_Word;
-use sel4::{cap_type, init_thread, Cap, CapRights, Error, MessageInfo, ObjectBlueprint};
+use sel4::{cap_type, init_thread, Cap, CapRights, Error, MessageInfo, ObjectBlueprint, Slot};
 
 use super::new_object;
 use crate::harness::{equal, fails_with, ok, Ctx, Failure, Outcome};
@@ -258,4 +258,79 @@ pub fn save_caller(ctx: &mut Ctx) -> Outcome {
         Error::DeleteFirst,
         "save caller onto a full slot",
     )
+}
+
+pub fn slot_addressing(ctx: &mut Ctx) -> Outcome {
+    let ep = new_object::<cap_type::Endpoint>(ctx, "endpoint")?;
+    let (a, b, c) = (slot(ctx)?, slot(ctx)?, slot(ctx)?);
+    ok(
+        ROOT.slot(a).copy_from(ROOT.slot(ep.bits()), CapRights::ALL),
+        "copy",
+    )?;
+    ok(
+        ROOT.slot(b).mint_from(ROOT.slot(a), CapRights::ALL, 3),
+        "mint",
+    )?;
+    ok(ROOT.slot(c).move_from(ROOT.slot(b)), "move")?;
+    equal(
+        (
+            identify(b),
+            ROOT.slot(c).cap::<cap_type::Endpoint>().debug_identify(),
+        ),
+        (Some(CapTag::Null), Some(CapTag::Endpoint)),
+        "after move",
+    )?;
+    ok(ROOT.slot(c).cancel_badged_sends(), "cancel badged sends")?;
+    ok(ROOT.slot(a).delete(), "delete")?;
+    // A slot of another CNode: index 3 of a 16-slot CNode, resolved 4 bits deep in it.
+    let node = slot(ctx)?;
+    ok(
+        ep_untyped(ctx)?.retype(ObjectBlueprint::CNode { size_bits: 4 }, ROOT.slots(node, 1)),
+        "CNode",
+    )?;
+    let inner = Slot {
+        root: Cap::from_bits(node),
+        index: 3,
+        depth: 4,
+    };
+    ok(
+        inner.copy_from(ROOT.slot(ep.bits()), CapRights::READ),
+        "copy into the other CNode",
+    )?;
+    fails_with(
+        inner.copy_from(ROOT.slot(ep.bits()), CapRights::READ),
+        Error::DeleteFirst,
+        "copy there again",
+    )?;
+    let back = slot(ctx)?;
+    ok(
+        ROOT.slot(back).copy_from(inner, CapRights::READ),
+        "copy back",
+    )?;
+    equal(identify(back), Some(CapTag::Endpoint), "copied back")?;
+    let wide = Slot { depth: 5, ..inner };
+    fails_with(
+        wide.delete(),
+        Error::FailedLookup,
+        "a depth the CNode does not have",
+    )?;
+    let guarded = slot(ctx)?;
+    ok(
+        ROOT.slot(guarded).mutate_from(ROOT.slot(node), 0),
+        "mutate the CNode capability",
+    )?;
+    // Copies are children of the original: revoking it deletes them all.
+    ok(ROOT.slot(ep.bits()).revoke(), "revoke the original")?;
+    equal(
+        (identify(c), identify(back), identify(ep.bits())),
+        (
+            Some(CapTag::Null),
+            Some(CapTag::Null),
+            Some(CapTag::Endpoint),
+        ),
+        "after revoke",
+    )?;
+    #[cfg(not(sel4_cfg_KERNEL_MCS))]
+    ok(ROOT.slot(a).save_caller(), "save caller")?;
+    Ok(())
 }

@@ -97,6 +97,20 @@ const ALL: &[Test] = &[
     ),
     t("cnode_revoke", &["CNode::revoke"], cnode::revoke),
     t(
+        "cnode_slot_addressing",
+        &[
+            "CNode::slot",
+            "Slot::copy_from",
+            "Slot::mint_from",
+            "Slot::move_from",
+            "Slot::mutate_from",
+            "Slot::delete",
+            "Slot::revoke",
+            "Slot::cancel_badged_sends",
+        ],
+        cnode::slot_addressing,
+    ),
+    t(
         "cnode_cancel_badged_sends",
         &["CNode::cancel_badged_sends"],
         cnode::cancel_badged_sends,
