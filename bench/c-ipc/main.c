@@ -6,9 +6,10 @@
  * memory: an endpoint, a TCB, and a 4 KiB frame for the server's IPC buffer, mapped into the
  * root VSpace. The server waits on the endpoint with seL4_Recv, then loops on seL4_ReplyRecv,
  * answering every 1-word message with that word plus one. The root thread (the client) makes
- * WARMUP seL4_Calls, reads the ARM generic timer's virtual counter, makes ITERATIONS more, reads
- * it again, and prints both readings and the counter frequency in the line that
- * bench/ipc_bench.py parses (the same line as the Rust apps/ipc-bench prints):
+ * WARMUP seL4_Calls, each sending the previous answer, reads the ARM generic timer's virtual
+ * counter, makes ITERATIONS more, reads it again, and prints both readings and the counter
+ * frequency in the line that bench/ipc_bench.py parses (apps/ipc-bench, in Rust, prints the
+ * same):
  *
  *     ipc-bench: lang=C iterations=<N> counter_start=<a> counter_end=<b> counter_freq=<f>
  *     ipc-bench: done
@@ -173,14 +174,17 @@ static void start_server(seL4_CPtr untyped)
     }
 }
 
-/* n round trips, sending first, first + 1, ...; the last reply. */
-static seL4_Word round_trips(seL4_Word first, seL4_Word n)
+/* n round trips, each sending the previous answer (0 first); the last answer, n if all were
+ * right. The same loop as apps/ipc-bench's. */
+static seL4_Word round_trips(seL4_Word n)
 {
-    for (seL4_Word i = first; i < first + n; i++) {
-        seL4_SetMR(0, i);
+    seL4_Word value = 0;
+    for (seL4_Word i = 0; i < n; i++) {
+        seL4_SetMR(0, value);
         seL4_Call(endpoint, seL4_MessageInfo_new(0, 0, 0, 1));
+        value = seL4_GetMR(0);
     }
-    return seL4_GetMR(0);
+    return value;
 }
 
 int main(void)
@@ -197,14 +201,15 @@ int main(void)
     endpoint = retype(untyped, seL4_EndpointObject, 0);
     start_server(untyped);
 
-    if (round_trips(0, WARMUP) != WARMUP) {
-        fail("wrong reply after the warm-up", (long)seL4_GetMR(0));
+    seL4_Word last = round_trips(WARMUP);
+    if (last != WARMUP) {
+        fail("wrong answer after the warm-up", (long)last);
     }
     uint64_t start = read_cntvct();
-    seL4_Word last = round_trips(WARMUP, ITERATIONS);
+    last = round_trips(ITERATIONS);
     uint64_t end = read_cntvct();
-    if (last != WARMUP + ITERATIONS) {
-        fail("wrong reply", (long)last);
+    if (last != ITERATIONS) {
+        fail("wrong answer", (long)last);
     }
 
     printf("ipc-bench: lang=C iterations=%lu counter_start=%lu counter_end=%lu counter_freq=%lu\n",
