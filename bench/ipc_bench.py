@@ -35,13 +35,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
-import selectors
 import shutil
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -157,40 +154,10 @@ def config_differences(a: Path, b: Path) -> list[str]:
 
 
 def simulate(bdir: Path, log: Path, timeout: float) -> str:
-    """./simulate with QEMU_ARGS until DONE or an error line is printed, QEMU exits or timeout.
-
-    sel4build.simulate's loop, with QEMU arguments (it takes none): seL4_tools' simulate script
-    appends --extra-qemu-args to QEMU's command line. Its output goes to log as well.
-    """
-    p = subprocess.Popen(
-        ["./simulate", f"--extra-qemu-args={QEMU_ARGS}"],
-        cwd=bdir,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,  # so that QEMU is killed with the script's process group
-    )
-    assert p.stdout is not None
-    buf = bytearray()
-    deadline = time.monotonic() + timeout
-    try:
-        with selectors.DefaultSelector() as sel:
-            sel.register(p.stdout, selectors.EVENT_READ)
-            while (left := deadline - time.monotonic()) > 0:
-                if not sel.select(left):
-                    continue
-                chunk = os.read(p.stdout.fileno(), 65536)
-                if not chunk:
-                    break  # QEMU exited
-                buf += chunk
-                text = buf.decode(errors="replace")
-                if DONE in text or ERROR.search(text):
-                    break
-    finally:
-        # QEMU never exits by itself: SIGINT to the group, then SIGKILL, reaping everything.
-        sel4build._kill_group(p)
-        p.stdout.close()
-    out = buf.decode(errors="replace").replace("\r", "")
+    """./simulate with QEMU_ARGS until DONE or an error line is printed, QEMU exits or timeout;
+    the output also goes to log."""
+    until = re.compile(f"{re.escape(DONE)}|{ERROR.pattern}", ERROR.flags)
+    out = sel4build.simulate(bdir, until, timeout, qemu_args=QEMU_ARGS)
     log.write_text(out)
     return out
 

@@ -172,16 +172,17 @@ def reconfigure_and_build(build_dir: Path, options: list[str], timeout: float = 
     return Build(build_dir, crc, brc, clog, blog, t1 - t0, time.monotonic() - t1)
 
 
-def simulate(build_dir: Path, until: str | re.Pattern[str], timeout: float) -> str:
+def simulate(build_dir: Path, until: str | re.Pattern[str], timeout: float, qemu_args: str = "") -> str:
     """Run ./simulate until `until` is in its output, it exits, or `timeout` seconds pass.
 
     Returns the output so far (decoded, without \\r). QEMU never exits by itself when the
     system just idles, so the whole process group (the script and QEMU) is always killed.
-    stdin is /dev/null so QEMU's -nographic console does not touch the terminal.
+    stdin is /dev/null so QEMU's -nographic console does not touch the terminal. `qemu_args`
+    go to the end of QEMU's command line (seL4_tools' `--extra-qemu-args`).
     """
     pattern = re.compile(re.escape(until)) if isinstance(until, str) else until
     p = subprocess.Popen(
-        ["./simulate"],
+        ["./simulate", *([f"--extra-qemu-args={qemu_args}"] if qemu_args else [])],
         cwd=build_dir,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,

@@ -47,7 +47,8 @@ def test_method_names(xml: str, rust: str) -> None:
 
 
 def test_parameter_names_are_snake_case_and_not_keywords() -> None:
-    assert [param_name(n) for n in ("bufferFrame", "vspace_root", "type", "In")] == ["buffer_frame", "vspace_root", "type_", "in_"]
+    names = ("bufferFrame", "vspace_root", "type", "In")
+    assert [param_name(n) for n in names] == ["buffer_frame", "vspace_root", "type_", "in_"]
 
 
 def method(interface: str, name: str, *params: Param) -> Method:

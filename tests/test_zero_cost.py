@@ -43,7 +43,8 @@ def symbols(tool: list[str], rlib: Path) -> dict[str, tuple[str, str]]:
 
 def body(tool: list[str], rlib: Path, section: str) -> list[str]:
     """The instructions of a section, without addresses and symbol names."""
-    out = subprocess.run([*tool, "-d", "--no-show-raw-insn", "-j", section, str(rlib)], capture_output=True, text=True, check=True).stdout
+    command = [*tool, "-d", "--no-show-raw-insn", "-j", section, str(rlib)]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     lines = [line.split(":", 1)[1].strip() for line in out.splitlines() if re.match(r"\s+[0-9a-f]+:\s", line)]
     return [re.sub(r"<[^>]*>", "<>", re.sub(r"\b[0-9a-f]+ <", "<", line)) for line in lines]
 
