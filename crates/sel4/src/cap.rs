@@ -180,34 +180,7 @@ pub mod cap_type {
         Reply = seL4_ReplyObject, seL4_ReplyBits;
     }
 
-    #[cfg(sel4_cfg_SEL4_ARCH = "aarch64")]
-    object_types! {
-        Page = seL4_ARM_SmallPageObject, seL4_PageBits;
-        PageTable = seL4_ARM_PageTableObject, seL4_PageTableBits;
-        VSpace = seL4_ARM_VSpaceObject, seL4_VSpaceBits;
-    }
-
-    #[cfg(sel4_cfg_SEL4_ARCH = "aarch32")]
-    object_types! {
-        Page = seL4_ARM_SmallPageObject, seL4_PageBits;
-        PageTable = seL4_ARM_PageTableObject, seL4_PageTableBits;
-        PageDirectory = seL4_ARM_PageDirectoryObject, seL4_PageDirBits;
-    }
-
-    #[cfg(sel4_cfg_ARCH_RISCV)]
-    object_types! {
-        Page = seL4_RISCV_4K_Page, seL4_PageBits;
-        PageTable = seL4_RISCV_PageTableObject, seL4_PageTableBits;
-    }
-
-    #[cfg(sel4_cfg_SEL4_ARCH = "x86_64")]
-    object_types! {
-        Page = seL4_X86_4K, seL4_PageBits;
-        PageTable = seL4_X86_PageTableObject, seL4_PageTableBits;
-        PageDirectory = seL4_X86_PageDirectoryObject, seL4_PageDirBits;
-        Pdpt = seL4_X86_PDPTObject, seL4_PDPTBits;
-        Pml4 = seL4_X64_PML4Object, seL4_PML4Bits;
-    }
+    // The architecture's paging objects: with their blueprints, in `object.rs`.
 }
 
 /// A window of slots in a CNode that capabilities are created in, addressed as the kernel's

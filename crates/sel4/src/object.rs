@@ -90,8 +90,20 @@ impl ObjectBlueprint {
     }
 }
 
+// Each architecture's objects, once: the blueprint variants, and for the fixed-size ones with a
+// capability marker (`=> Page`), that marker's `ObjectType` and `FixedSizeObject`.
 macro_rules! arch_blueprints {
-    ($($(#[$doc:meta])* $name:ident = $object:ident, $bits:ident;)*) => {
+    ($($(#[$doc:meta])* $name:ident = $object:ident, $bits:ident $(=> $marker:ident)?;)*) => {
+        $($(
+            impl crate::ObjectType for crate::cap_type::$marker {
+                const OBJECT_TYPE: seL4_Word = sel4_sys::$object as seL4_Word;
+            }
+
+            impl crate::FixedSizeObject for crate::cap_type::$marker {
+                const SIZE_BITS: seL4_Word = sel4_sys::$bits as seL4_Word;
+            }
+        )?)*
+
         /// The architecture's objects for [`ObjectBlueprint::Arch`].
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         pub enum ArchObjectBlueprint {
@@ -121,21 +133,21 @@ macro_rules! arch_blueprints {
 #[cfg(sel4_cfg_SEL4_ARCH = "aarch64")]
 arch_blueprints! {
     /// A 4 KiB frame (`seL4_ARM_SmallPageObject`).
-    SmallPage = seL4_ARM_SmallPageObject, seL4_PageBits;
+    SmallPage = seL4_ARM_SmallPageObject, seL4_PageBits => Page;
     /// A 2 MiB frame (`seL4_ARM_LargePageObject`).
     LargePage = seL4_ARM_LargePageObject, seL4_LargePageBits;
     /// A 1 GiB frame (`seL4_ARM_HugePageObject`).
     HugePage = seL4_ARM_HugePageObject, seL4_HugePageBits;
     /// A page table of any level below the root (`seL4_ARM_PageTableObject`).
-    PageTable = seL4_ARM_PageTableObject, seL4_PageTableBits;
+    PageTable = seL4_ARM_PageTableObject, seL4_PageTableBits => PageTable;
     /// An address-space root (`seL4_ARM_VSpaceObject`).
-    VSpace = seL4_ARM_VSpaceObject, seL4_VSpaceBits;
+    VSpace = seL4_ARM_VSpaceObject, seL4_VSpaceBits => VSpace;
 }
 
 #[cfg(sel4_cfg_SEL4_ARCH = "aarch32")]
 arch_blueprints! {
     /// A 4 KiB frame (`seL4_ARM_SmallPageObject`).
-    SmallPage = seL4_ARM_SmallPageObject, seL4_PageBits;
+    SmallPage = seL4_ARM_SmallPageObject, seL4_PageBits => Page;
     /// A 64 KiB frame (`seL4_ARM_LargePageObject`).
     LargePage = seL4_ARM_LargePageObject, seL4_LargePageBits;
     /// A 1 MiB frame (`seL4_ARM_SectionObject`).
@@ -143,33 +155,33 @@ arch_blueprints! {
     /// A 16 MiB frame (`seL4_ARM_SuperSectionObject`).
     SuperSection = seL4_ARM_SuperSectionObject, seL4_SuperSectionBits;
     /// A second-level page table (`seL4_ARM_PageTableObject`).
-    PageTable = seL4_ARM_PageTableObject, seL4_PageTableBits;
+    PageTable = seL4_ARM_PageTableObject, seL4_PageTableBits => PageTable;
     /// An address-space root (`seL4_ARM_PageDirectoryObject`).
-    PageDirectory = seL4_ARM_PageDirectoryObject, seL4_PageDirBits;
+    PageDirectory = seL4_ARM_PageDirectoryObject, seL4_PageDirBits => PageDirectory;
 }
 
 #[cfg(sel4_cfg_ARCH_RISCV)]
 arch_blueprints! {
     /// A 4 KiB frame (`seL4_RISCV_4K_Page`).
-    Page4K = seL4_RISCV_4K_Page, seL4_PageBits;
+    Page4K = seL4_RISCV_4K_Page, seL4_PageBits => Page;
     /// A megapage frame (`seL4_RISCV_Mega_Page`).
     MegaPage = seL4_RISCV_Mega_Page, seL4_LargePageBits;
     /// A page table of any level, the root included (`seL4_RISCV_PageTableObject`).
-    PageTable = seL4_RISCV_PageTableObject, seL4_PageTableBits;
+    PageTable = seL4_RISCV_PageTableObject, seL4_PageTableBits => PageTable;
 }
 
 #[cfg(sel4_cfg_SEL4_ARCH = "x86_64")]
 arch_blueprints! {
     /// A 4 KiB frame (`seL4_X86_4K`).
-    Page4K = seL4_X86_4K, seL4_PageBits;
+    Page4K = seL4_X86_4K, seL4_PageBits => Page;
     /// A 2 MiB frame (`seL4_X86_LargePageObject`).
     LargePage = seL4_X86_LargePageObject, seL4_LargePageBits;
     /// A page table (`seL4_X86_PageTableObject`).
-    PageTable = seL4_X86_PageTableObject, seL4_PageTableBits;
+    PageTable = seL4_X86_PageTableObject, seL4_PageTableBits => PageTable;
     /// A page directory (`seL4_X86_PageDirectoryObject`).
-    PageDirectory = seL4_X86_PageDirectoryObject, seL4_PageDirBits;
+    PageDirectory = seL4_X86_PageDirectoryObject, seL4_PageDirBits => PageDirectory;
     /// A page-directory pointer table (`seL4_X86_PDPTObject`).
-    Pdpt = seL4_X86_PDPTObject, seL4_PDPTBits;
+    Pdpt = seL4_X86_PDPTObject, seL4_PDPTBits => Pdpt;
     /// An address-space root (`seL4_X64_PML4Object`).
-    Pml4 = seL4_X64_PML4Object, seL4_PML4Bits;
+    Pml4 = seL4_X64_PML4Object, seL4_PML4Bits => Pml4;
 }
