@@ -189,11 +189,13 @@ def linker_script() -> tuple[Path | None, str]:
 
 
 NO_THREAD_LOCALS = {name for name, (_, _, lib) in DERIVED.items() if lib.get("LIB_SEL4_USE_THREAD_LOCALS") is False}
+#: The in-guest test suite checks with the kernel's debug calls: it needs a debug kernel.
+NO_DEBUG = {name for name, (_, kernel, _) in DERIVED.items() if kernel.get("DEBUG_BUILD") is False}
 CASES = [
     (config, package, features)
     for config in ALL_CONFIGS
     for package, features in BUILDS
-    if not (package in THREADED and config in NO_THREAD_LOCALS)
+    if not (package in THREADED and config in NO_THREAD_LOCALS) and not (package == "guest_tests" and config in NO_DEBUG)
 ]
 
 

@@ -12,6 +12,14 @@
 
 extern crate alloc;
 
+// The tests check results with the kernel's debug calls (capability identification, thread
+// names) and report on its debug console.
+#[cfg(not(all(sel4_cfg_DEBUG_BUILD, sel4_cfg_PRINTING)))]
+compile_error!(
+    "guest-tests needs a debug kernel that prints (KernelDebugBuild and KernelPrinting, the \
+     defaults unless RELEASE=ON)"
+);
+
 mod harness;
 mod tests;
 

@@ -77,6 +77,8 @@ pub mod thread;
 mod tls;
 pub mod vspace;
 
+use core::sync::atomic::{AtomicUsize, Ordering};
+
 use sel4::BootInfo;
 use sel4_sys::seL4_BootInfo;
 
@@ -164,9 +166,24 @@ pub fn root_stack_guard_page() -> usize {
 #[thread_local]
 static mut CURRENT_TCB: sel4_sys::seL4_CPtr = 0;
 
+/// `read_current_tcb`, once the running thread has set its `CURRENT_TCB` (0 before).
+///
+/// [`halt`] reads the thread-local `CURRENT_TCB` only through this pointer: a panic in the
+/// code that sets up TLS, which runs before there is a thread pointer, must not reach a
+/// thread-local read, and with no direct call from `halt` it cannot.
+static TCB_READER: AtomicUsize = AtomicUsize::new(0);
+
+fn read_current_tcb() -> sel4_sys::seL4_CPtr {
+    // SAFETY: a thread-local variable of this thread, which has a thread pointer: threads
+    // only get here after `set_current_tcb` (see `TCB_READER`).
+    unsafe { CURRENT_TCB }
+}
+
 fn set_current_tcb(tcb: sel4_sys::seL4_CPtr) {
     // SAFETY: a thread-local variable, written only by its own thread.
     unsafe { CURRENT_TCB = tcb };
+    let reader: fn() -> sel4_sys::seL4_CPtr = read_current_tcb;
+    TCB_READER.store(reader as usize, Ordering::Release);
 }
 
 /// Suspends the calling thread (`seL4_TCB_Suspend`), and spins should that fail.
@@ -175,11 +192,16 @@ fn set_current_tcb(tcb: sel4_sys::seL4_CPtr) {
 /// stops the calling thread only: other threads run on.
 ///
 /// It does not use the IPC buffer (the invocation passes its message in registers); before
-/// the thread pointer is set it suspends the root thread.
+/// the root thread's thread pointer is set it suspends the root thread.
 pub fn halt() -> ! {
-    // SAFETY: a thread-local variable of this thread; `init_tls` calls `halt_thread` instead
-    // when there is no thread pointer yet.
-    let tcb = unsafe { CURRENT_TCB };
+    let reader = TCB_READER.load(Ordering::Acquire);
+    let tcb = if reader == 0 {
+        0
+    } else {
+        // SAFETY: only `set_current_tcb` stores here, and it stores a `fn() -> seL4_CPtr`.
+        let read = unsafe { core::mem::transmute::<usize, fn() -> sel4_sys::seL4_CPtr>(reader) };
+        read()
+    };
     halt_thread(if tcb == 0 {
         sel4_sys::seL4_CapInitThreadTCB
     } else {

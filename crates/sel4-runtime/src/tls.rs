@@ -191,6 +191,7 @@ pub(crate) fn init() -> Result<usize, &'static str> {
 
 /// The bytes an area needs for a thread's TLS block: enough for any placement of the
 /// thread pointer (see `layout`).
+#[cfg_attr(not(sel4_cfg_LIB_SEL4_USE_THREAD_LOCALS), allow(dead_code))]
 pub(crate) fn area_size() -> Result<usize, &'static str> {
     let Some(tls) = image()?.tls else {
         return Ok(16);

@@ -14,12 +14,14 @@ pub(crate) const DEFAULT_VM_ATTRIBUTES: sel4::sys::seL4_ARM_VMAttributes =
     sel4::sys::seL4_ARM_Default_VMAttributes;
 
 /// How many words of `seL4_UserContext` a new thread's registers take: all of them.
+#[cfg_attr(not(sel4_cfg_LIB_SEL4_USE_THREAD_LOCALS), allow(dead_code))]
 pub(crate) const REGISTER_COUNT: seL4_Word =
     (core::mem::size_of::<seL4_UserContext>() / core::mem::size_of::<seL4_Word>()) as seL4_Word;
 
 /// The registers a new thread starts with: `pc`, `sp` (16-byte aligned), the thread pointer
 /// and the first four argument registers; the frame-pointer chain and the link register are
 /// zero.
+#[cfg_attr(not(sel4_cfg_LIB_SEL4_USE_THREAD_LOCALS), allow(dead_code))]
 pub(crate) fn initial_registers(
     pc: usize,
     sp: usize,
