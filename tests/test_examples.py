@@ -25,7 +25,7 @@ EXAMPLES: dict[str, tuple[str, list[str]]] = {
     ),
     "notification": (
         "notification: done",
-        [r"worker with capability \d+ computed 500500", r"finished 0b11"],
+        [r"worker with capability Cap<Notification>\(0x[0-9a-f]+\) computed 500500", r"finished 0b11"],
     ),
     "frame-map": (
         "frame-map: unmapped; done",

@@ -40,10 +40,20 @@ fn counter_frequency() -> u64 {
     value
 }
 
-fn server(arg: usize) {
-    let ep = Cap::<cap_type::Endpoint>::from_bits((arg & 0xffff) as seL4_Word);
+/// The server thread's endpoint and, on MCS kernels, its reply object.
+struct Server {
+    ep: Cap<cap_type::Endpoint>,
     #[cfg(sel4_cfg_KERNEL_MCS)]
-    let reply = Cap::<cap_type::Reply>::from_bits((arg >> 16) as seL4_Word);
+    reply: Cap<cap_type::Reply>,
+}
+
+fn server(
+    Server {
+        ep,
+        #[cfg(sel4_cfg_KERNEL_MCS)]
+        reply,
+    }: Server,
+) {
     #[cfg(sel4_cfg_KERNEL_MCS)]
     ep.recv(reply);
     #[cfg(not(sel4_cfg_KERNEL_MCS))]
@@ -73,21 +83,20 @@ fn main(bootinfo: &'static BootInfo) {
     let ep = objects
         .allocate_fixed::<cap_type::Endpoint>()
         .expect("endpoint");
-    #[cfg(sel4_cfg_KERNEL_MCS)]
-    let arg = {
-        let reply = objects
-            .allocate_as::<cap_type::Reply>(sel4::ObjectBlueprint::Reply)
-            .expect("reply object");
-        ep.bits() as usize | (reply.bits() as usize) << 16
+    let server_args = Server {
+        ep,
+        #[cfg(sel4_cfg_KERNEL_MCS)]
+        reply: objects
+            .allocate_as(sel4::ObjectBlueprint::Reply)
+            .expect("reply object"),
     };
-    #[cfg(not(sel4_cfg_KERNEL_MCS))]
-    let arg = ep.bits() as usize;
     // The root thread's priority: the kernel's fastpath wants the same on both sides.
     let config = ThreadConfig {
         priority: 255,
         ..Default::default()
     };
-    Thread::spawn(&mut objects, &mut vspace, server, arg, &config).expect("server thread");
+    Thread::spawn_with(&mut objects, &mut vspace, server, server_args, &config)
+        .expect("server thread");
 
     round_trips(ep, WARM_UP);
     let start = counter();

@@ -21,11 +21,21 @@ sel4_runtime::main!(main);
 /// Label of the one request the server knows: add the two words.
 const ADD: seL4_Word = 1;
 
-/// What the server thread needs, packed in its start argument: endpoint and reply object.
-fn server(arg: usize) {
-    let ep = Cap::<cap_type::Endpoint>::from_bits((arg & 0xffff) as seL4_Word);
+/// What the server thread gets: its endpoint and, on MCS kernels, the reply object it
+/// receives calls with.
+struct Server {
+    ep: Cap<cap_type::Endpoint>,
     #[cfg(sel4_cfg_KERNEL_MCS)]
-    let reply = Cap::<cap_type::Reply>::from_bits((arg >> 16) as seL4_Word);
+    reply: Cap<cap_type::Reply>,
+}
+
+fn server(
+    Server {
+        ep,
+        #[cfg(sel4_cfg_KERNEL_MCS)]
+        reply,
+    }: Server,
+) {
     #[cfg(sel4_cfg_KERNEL_MCS)]
     let (mut info, mut badge) = ep.recv(reply);
     #[cfg(not(sel4_cfg_KERNEL_MCS))]
@@ -55,20 +65,18 @@ fn main(bootinfo: &'static BootInfo) {
     let ep = objects
         .allocate_fixed::<cap_type::Endpoint>()
         .expect("endpoint");
-    #[cfg(sel4_cfg_KERNEL_MCS)]
-    let arg = {
-        let reply = objects
-            .allocate_as::<cap_type::Reply>(sel4::ObjectBlueprint::Reply)
-            .expect("reply object");
-        ep.bits() as usize | (reply.bits() as usize) << 16
+    let server_args = Server {
+        ep,
+        #[cfg(sel4_cfg_KERNEL_MCS)]
+        reply: objects
+            .allocate_as(sel4::ObjectBlueprint::Reply)
+            .expect("reply object"),
     };
-    #[cfg(not(sel4_cfg_KERNEL_MCS))]
-    let arg = ep.bits() as usize;
-    Thread::spawn(
+    Thread::spawn_with(
         &mut objects,
         &mut vspace,
         server,
-        arg,
+        server_args,
         &ThreadConfig::default(),
     )
     .expect("server thread");

@@ -6,7 +6,6 @@
 
 #![no_std]
 
-use sel4::sys::seL4_Word;
 use sel4::{cap_type, debug_println, init_thread, BootInfo, Cap, CapRights};
 use sel4_runtime::objects::ObjectAllocator;
 use sel4_runtime::thread::{Thread, ThreadConfig};
@@ -14,10 +13,9 @@ use sel4_runtime::vspace::AddressSpace;
 
 sel4_runtime::main!(main);
 
-fn worker(arg: usize) {
-    let done = Cap::<cap_type::Notification>::from_bits(arg as seL4_Word);
+fn worker(done: Cap<cap_type::Notification>) {
     let sum: u64 = (1..=1000).sum();
-    debug_println!("notification: worker with capability {arg} computed {sum}");
+    debug_println!("notification: worker with capability {done:?} computed {sum}");
     done.signal();
 }
 
@@ -41,11 +39,11 @@ fn main(bootinfo: &'static BootInfo) {
                 badge,
             )
             .expect("mint");
-        Thread::spawn(
+        Thread::spawn_with(
             &mut objects,
             &mut vspace,
             worker,
-            slot as usize,
+            Cap::from_bits(slot),
             &ThreadConfig::default(),
         )
         .expect("worker thread");

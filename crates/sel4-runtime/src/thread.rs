@@ -11,7 +11,8 @@
 //! to the thread's fault endpoint when it has one, instead of overwriting memory.
 //!
 //! The thread shares the root server's CSpace and VSpace, starts in `entry(arg)` with its IPC
-//! buffer pointer set, and suspends itself when `entry` returns or panics.
+//! buffer pointer set, and suspends itself when `entry` returns or panics. [`Thread::spawn`]
+//! passes a word; [`Thread::spawn_with`] moves any value onto the new thread's stack.
 
 use core::ops::Range;
 
@@ -81,6 +82,58 @@ impl Thread {
         arg: usize,
         config: &ThreadConfig,
     ) -> Result<Self> {
+        Self::create(objects, vspace, config, |stack| {
+            Ok((entry as usize, arg, stack.end))
+        })
+    }
+
+    /// Creates a thread that runs `entry(arg)` and starts it, `arg` being any value the thread
+    /// may own: it is moved to the top of the new thread's stack, so no heap is needed.
+    ///
+    /// # Errors
+    ///
+    /// As [`spawn`](Self::spawn); [`Error::NotEnoughMemory`](sel4::Error::NotEnoughMemory) as
+    /// well when `arg` takes more than half of the stack.
+    pub fn spawn_with<A: Send + 'static>(
+        objects: &mut ObjectAllocator,
+        vspace: &mut AddressSpace,
+        entry: fn(A),
+        arg: A,
+        config: &ThreadConfig,
+    ) -> Result<Self> {
+        struct Start<A> {
+            entry: fn(A),
+            arg: A,
+        }
+        fn trampoline<A>(start: usize) {
+            // SAFETY: `spawn_with` wrote a `Start<A>` there for this thread, which takes it
+            // once.
+            let Start { entry, arg } = unsafe { core::ptr::read(start as *const Start<A>) };
+            entry(arg)
+        }
+        Self::create(objects, vspace, config, |stack| {
+            let size = core::mem::size_of::<Start<A>>();
+            let align = core::mem::align_of::<Start<A>>().max(16);
+            if size > (stack.end - stack.start) / 2 {
+                return Err(sel4::Error::NotEnoughMemory);
+            }
+            // Also the thread's first stack pointer: 16-byte aligned, the value above it.
+            let at = (stack.end - size) & !(align - 1);
+            // SAFETY: the stack pages are mapped read-write here (the same address space) and
+            // not in use: the thread has not started. `at` is aligned for `Start<A>`.
+            unsafe { core::ptr::write(at as *mut Start<A>, Start { entry, arg }) };
+            Ok((trampoline::<A> as fn(usize) as usize, at, at))
+        })
+    }
+
+    /// Makes the thread's objects and mappings, lets `place` decide its entry function,
+    /// argument and first stack pointer from the stack's addresses, and starts it.
+    fn create(
+        objects: &mut ObjectAllocator,
+        vspace: &mut AddressSpace,
+        config: &ThreadConfig,
+        place: impl FnOnce(Range<usize>) -> Result<(usize, usize, usize)>,
+    ) -> Result<Self> {
         let tls_pages = crate::tls::area_size()
             .map_err(|_| sel4::Error::NotEnoughMemory)?
             .div_ceil(PAGE_SIZE);
@@ -140,12 +193,13 @@ impl Thread {
             )?;
             sched_context
         };
+        let (entry, arg, sp) = place(stack.clone())?;
         // The register set includes the thread pointer: writing all of it sets the TLS base.
         let regs = arch::initial_registers(
             thread_start as extern "C" fn(usize, usize, usize, usize) -> ! as usize,
-            stack.end,
+            sp,
             thread_pointer,
-            [entry as usize, arg, ipc_buffer, tcb.bits() as usize],
+            [entry, arg, ipc_buffer, tcb.bits() as usize],
         );
         tcb.write_registers(false, 0, arch::REGISTER_COUNT, &regs)?;
         tcb.resume()?;

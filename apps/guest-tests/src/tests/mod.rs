@@ -399,29 +399,23 @@ impl Replier {
 }
 
 /// Starts `entry(arg)` in a new thread of the root server's address space; `arg` is moved to
-/// the heap and the thread gets a `&'static A`.
+/// the heap and the thread gets a `&'static A` (tests share statics with their threads).
 pub fn spawn<A: Send + Sync + 'static>(
     ctx: &mut Ctx,
     entry: fn(&'static A),
     arg: A,
     config: &ThreadConfig,
 ) -> Result<Thread, Failure> {
-    struct Start<A: 'static> {
-        entry: fn(&'static A),
-        arg: A,
+    fn run<A: 'static>((entry, arg): (fn(&'static A), &'static A)) {
+        entry(arg)
     }
-    fn trampoline<A: 'static>(raw: usize) {
-        // SAFETY: `spawn` passes a leaked `Box<Start<A>>`, which lives for good.
-        let start: &'static Start<A> = unsafe { &*(raw as *const Start<A>) };
-        (start.entry)(&start.arg)
-    }
-    let raw = Box::into_raw(Box::new(Start { entry, arg })) as usize;
+    let arg: &'static A = Box::leak(Box::new(arg));
     ok(
-        Thread::spawn(
+        Thread::spawn_with(
             &mut ctx.objects,
             &mut ctx.vspace,
-            trampoline::<A>,
-            raw,
+            run::<A>,
+            (entry, arg),
             config,
         ),
         "spawn a thread",
