@@ -37,22 +37,9 @@ cmake_minimum_required(VERSION 3.16.0)
 include(settings.cmake)
 project(ext-app C ASM)
 
-find_package(seL4 REQUIRED)
-find_package(elfloader-tool REQUIRED)
-find_package(musllibc REQUIRED)
-find_package(util_libs REQUIRED)
-find_package(seL4_libs REQUIRED)
-
-sel4_import_kernel()
-if(KernelArchARM OR KernelArchRiscV)
-  ApplyData61ElfLoaderSettings(${KernelPlatform} ${KernelSel4Arch})
-endif()
-elfloader_import_project()
-
-musllibc_setup_build_environment_with_sel4runtime()
-sel4_import_libsel4()
-util_libs_import_libraries()
-sel4_libs_import_libraries()  # sel4muslcsys: musllibc's system calls, so printf reaches the console
+# The usual imports of a C root server project (kernel, elfloader, musllibc with sel4runtime,
+# libsel4, util_libs, seL4_libs for sel4muslcsys), as sel4build.project_workspace provides them.
+include(c-rootserver.cmake)
 
 # After libsel4, as sel4-rust requires; from here on its functions exist in this project.
 add_subdirectory("@SEL4_RUST@" sel4-rust)
@@ -61,16 +48,8 @@ sel4_rust_import_crates(MANIFEST_PATH "${CMAKE_CURRENT_SOURCE_DIR}/rust/Cargo.to
 add_executable(ext-app main.c)
 target_link_libraries(ext-app PRIVATE sel4runtime sel4 muslc sel4muslcsys sel4_autoconf)
 sel4_rust_link_crate(TARGET ext-app CRATE ext_rust)
-include(rootserver)
 DeclareRootserver(ext-app)
-
-if(SIMULATION)
-  include(simulation)
-  if(KernelPlatformQEMUArmVirt)
-    SetSimulationScriptProperty(MEM_SIZE "2G")
-  endif()
-  GenerateSimulateScript()
-endif()
+c_rootserver_simulation()
 """
 
 # The [workspace] table makes the package a workspace of its own: without it cargo would look
