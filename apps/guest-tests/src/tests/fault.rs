@@ -3,10 +3,10 @@
 use core::sync::atomic::{AtomicUsize, Ordering};
 
 use sel4::sys::seL4_Word;
-use sel4::{cap_type, init_thread, Cap, CapRights, Fault, MessageInfo};
+use sel4::{cap_type, Cap, Fault, MessageInfo};
 use sel4_runtime::thread::{Thread, ThreadConfig};
 
-use super::{new_object, spawn, Replier};
+use super::{badged, new_object, spawn, Replier};
 use crate::harness::{check, equal, ok, Ctx, Failure, Outcome};
 
 const FAULT_BADGE: seL4_Word = 0xfa;
@@ -27,24 +27,11 @@ fn run_until_fault<A: Send + Sync + 'static>(
     arg: A,
 ) -> Result<(Thread, Fault), Failure> {
     let ep = new_object::<cap_type::Endpoint>(ctx, "fault endpoint")?;
-    let badged = ok(ctx.objects.alloc_slot(), "slot")?;
-    let (root, depth) = (init_thread::CNODE, sel4::sys::seL4_WordBits as u8);
-    ok(
-        root.mint(
-            badged,
-            depth,
-            root,
-            ep.bits(),
-            depth,
-            CapRights::ALL,
-            FAULT_BADGE,
-        ),
-        "mint",
-    )?;
+    let badged = badged(ctx, ep, FAULT_BADGE)?;
     let replier = Replier::new(ctx)?;
-    FAULT_EP.store(badged as usize, Ordering::SeqCst);
+    FAULT_EP.store(badged.bits() as usize, Ordering::SeqCst);
     let config = ThreadConfig {
-        fault_endpoint: Some(Cap::from_bits(badged)),
+        fault_endpoint: Some(badged),
         ..Default::default()
     };
     let thread = spawn(ctx, entry, arg, &config)?;

@@ -4,28 +4,13 @@
 use core::sync::atomic::{AtomicUsize, Ordering};
 
 use sel4::sys::seL4_Word;
-use sel4::{cap_type, get_mr, init_thread, set_mr, Cap, CapRights, MessageInfo};
+use sel4::{cap_type, get_mr, init_thread, set_mr, Cap, MessageInfo};
 use sel4_runtime::thread::ThreadConfig;
 
-use super::{new_object, spawn, Replier};
-use crate::harness::{equal, ok, Ctx, Failure, Outcome};
+use super::{badged, new_object, spawn, Replier};
+use crate::harness::{equal, ok, Ctx, Outcome};
 
 const DEPTH: u8 = sel4::sys::seL4_WordBits as u8;
-
-fn mint(
-    ctx: &mut Ctx,
-    cap: seL4_Word,
-    rights: CapRights,
-    badge: seL4_Word,
-) -> Result<seL4_Word, Failure> {
-    let slot = ok(ctx.objects.alloc_slot(), "slot")?;
-    let root = init_thread::CNODE;
-    ok(
-        root.mint(slot, DEPTH, root, cap, DEPTH, rights, badge),
-        "mint",
-    )?;
-    Ok(slot)
-}
 
 #[derive(Clone, Copy)]
 struct Server {
@@ -62,7 +47,7 @@ pub fn call_reply_recv(ctx: &mut Ctx) -> Outcome {
         Server { ep, replier },
         &ThreadConfig::default(),
     )?;
-    let badged = Cap::<cap_type::Endpoint>::from_bits(mint(ctx, ep.bits(), CapRights::ALL, 0xb)?);
+    let badged = badged(ctx, ep, 0xb)?;
     for i in 0..100 {
         set_mr(0, i);
         let reply = badged.call(MessageInfo::new(0x77, 0, 0, 1));
@@ -112,7 +97,7 @@ pub fn send_recv_badge(ctx: &mut Ctx) -> Outcome {
         Receiver { ep, done, replier },
         &ThreadConfig::default(),
     )?;
-    let badged = Cap::<cap_type::Endpoint>::from_bits(mint(ctx, ep.bits(), CapRights::ALL, 5)?);
+    let badged = badged(ctx, ep, 5)?;
     set_mr(0, 77);
     badged.send(MessageInfo::new(9, 0, 0, 1));
     done.wait();
@@ -197,7 +182,7 @@ pub fn cap_transfer(ctx: &mut Ctx) -> Outcome {
         Some(sel4::debug::CapTag::Notification),
         "capability received in the receive slot",
     )?;
-    let badged = Cap::<cap_type::Endpoint>::from_bits(mint(ctx, ep.bits(), CapRights::ALL, 0x99)?);
+    let badged = badged(ctx, ep, 0x99)?;
     sel4::set_cap(0, badged);
     ep.call(MessageInfo::new(0, 0, 1, 0));
     let seen: [usize; 4] = core::array::from_fn(|i| TRANSFER[i].load(Ordering::SeqCst));
@@ -210,10 +195,8 @@ pub fn cap_transfer(ctx: &mut Ctx) -> Outcome {
 
 pub fn notification(ctx: &mut Ctx) -> Outcome {
     let ntfn = new_object::<cap_type::Notification>(ctx, "notification")?;
-    let one =
-        Cap::<cap_type::Notification>::from_bits(mint(ctx, ntfn.bits(), CapRights::ALL, 0b01)?);
-    let two =
-        Cap::<cap_type::Notification>::from_bits(mint(ctx, ntfn.bits(), CapRights::ALL, 0b10)?);
+    let one = badged(ctx, ntfn, 0b01)?;
+    let two = badged(ctx, ntfn, 0b10)?;
     equal(ntfn.poll(), 0, "poll before any signal")?;
     one.signal();
     two.signal();

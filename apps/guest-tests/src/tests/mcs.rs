@@ -5,12 +5,11 @@ use core::sync::atomic::{AtomicUsize, Ordering};
 
 use sel4::sys::seL4_MinSchedContextBits;
 use sel4::{
-    cap_type, get_mr, init_thread, set_mr, Cap, CapRights, Error, Fault, MessageInfo,
-    ObjectBlueprint,
+    cap_type, get_mr, init_thread, set_mr, Cap, Error, Fault, MessageInfo, ObjectBlueprint,
 };
 use sel4_runtime::thread::ThreadConfig;
 
-use super::{new_object, spawn, Replier};
+use super::{badged, new_object, spawn, Replier};
 use crate::harness::{check, equal, fails_with, ok, Ctx, Failure, Outcome};
 
 fn sched_context(ctx: &mut Ctx) -> Result<Cap<cap_type::SchedContext>, Failure> {
@@ -184,12 +183,7 @@ fn busy(_: &'static ()) {
 
 pub fn timeout_fault(ctx: &mut Ctx) -> Outcome {
     let ep = new_object::<cap_type::Endpoint>(ctx, "timeout endpoint")?;
-    let badged = ok(ctx.objects.alloc_slot(), "slot")?;
-    let (root, depth) = (init_thread::CNODE, sel4::sys::seL4_WordBits as u8);
-    ok(
-        root.mint(badged, depth, root, ep.bits(), depth, CapRights::ALL, 0x7e),
-        "mint",
-    )?;
+    let badged = badged(ctx, ep, 0x7e)?;
     let replier = Replier::new(ctx)?;
     // A budget below its period, so that running out of it is a timeout fault.
     let config = ThreadConfig {
@@ -199,7 +193,7 @@ pub fn timeout_fault(ctx: &mut Ctx) -> Outcome {
     };
     let thread = spawn(ctx, busy, (), &config)?;
     ok(
-        thread.tcb().set_timeout_endpoint(Cap::from_bits(badged)),
+        thread.tcb().set_timeout_endpoint(badged),
         "set timeout endpoint",
     )?;
     fails_with(

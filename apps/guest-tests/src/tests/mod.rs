@@ -422,6 +422,22 @@ pub fn spawn<A: Send + Sync + 'static>(
     )
 }
 
+/// A copy of `cap` with all rights and `badge`, in a fresh slot of the root CNode.
+pub fn badged<T: sel4::CapType>(
+    ctx: &mut Ctx,
+    cap: Cap<T>,
+    badge: sel4::sys::seL4_Word,
+) -> Result<Cap<T>, Failure> {
+    let slot = ok(ctx.objects.alloc_slot(), "slot")?;
+    let root = sel4::init_thread::CNODE;
+    ok(
+        root.slot(slot)
+            .mint_from(root.slot(cap.bits()), sel4::CapRights::ALL, badge),
+        "mint",
+    )?;
+    Ok(Cap::from_bits(slot))
+}
+
 /// A new capability of type `T` from the allocator, for tests.
 pub fn new_object<T: sel4::FixedSizeObject>(ctx: &mut Ctx, what: &str) -> Result<Cap<T>, Failure> {
     ok(ctx.objects.allocate_fixed::<T>(), what)

@@ -3,10 +3,10 @@
 use core::sync::atomic::{AtomicUsize, Ordering};
 
 use sel4::sys::{seL4_UserContext, seL4_Word};
-use sel4::{cap_type, init_thread, Cap, CapRights, Error};
+use sel4::{cap_type, init_thread, Cap, Error};
 use sel4_runtime::thread::ThreadConfig;
 
-use super::{new_object, spawn, Replier};
+use super::{badged, new_object, spawn, Replier};
 use crate::harness::{check, equal, fails_with, ok, Ctx, Failure, Outcome};
 
 const REGISTER_WORDS: seL4_Word =
@@ -196,28 +196,14 @@ pub fn bind_notification(ctx: &mut Ctx) -> Outcome {
         "unbind twice",
     )?;
     // A signal to a thread's bound notification ends its wait on an endpoint.
-    let badged = ok(ctx.objects.alloc_slot(), "slot")?;
-    let root = init_thread::CNODE;
-    let depth = sel4::sys::seL4_WordBits as u8;
-    ok(
-        root.mint(
-            badged,
-            depth,
-            root,
-            ntfn.bits(),
-            depth,
-            CapRights::ALL,
-            0x10,
-        ),
-        "mint",
-    )?;
+    let badged = badged(ctx, ntfn, 0x10)?;
     let ep = new_object::<cap_type::Endpoint>(ctx, "endpoint")?;
     let replier = Replier::new(ctx)?;
     ok(
         init_thread::TCB.bind_notification(ntfn),
         "bind to the root thread",
     )?;
-    Cap::<cap_type::Notification>::from_bits(badged).signal();
+    badged.signal();
     let (_, badge) = replier.recv(ep);
     ok(
         init_thread::TCB.unbind_notification(),
