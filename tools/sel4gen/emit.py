@@ -206,13 +206,9 @@ def cfg_flags(cfg: Config, other_options: frozenset[str] = frozenset()) -> list[
     return flags
 
 
-def typed_methods(api: TypedApi) -> list[str]:
-    """`Marker::method` for each generated method of the typed API."""
-    return [f"{m.marker}::{m.name}" for m in api.methods]
-
-
-def manifest(model: Model) -> dict[str, Any]:
-    """Names the bindings define in libsel4's families, with the Rust path that holds each."""
+def manifest(model: Model, api: TypedApi) -> dict[str, Any]:
+    """Names the bindings define in libsel4's families, with the Rust path that holds each, and
+    the typed API's generated methods as `Marker::method`."""
     values: dict[str, str] = {}
     for name in model.abi.values():
         values[name] = name
@@ -232,9 +228,8 @@ def manifest(model: Model) -> dict[str, Any]:
                 layouts[f"offsetof({item.name},{f.name})"] = f"core::mem::offset_of!({item.name}, {f.name})"
     for t in model.interfaces.structs:
         layouts[f"sizeof({t.name})"] = f"core::mem::size_of::<{t.name}>()"
-    api = typed_api(model.interfaces, model.config.arch)
     return {"values": values, "layouts": layouts, "stubs": [m.c_name for m in model.interfaces.methods],
-            "typed_methods": typed_methods(api)}
+            "typed_methods": [f"{m.marker}::{m.name}" for m in api.methods]}
 
 
 def bitfield_context(bitfields: Bitfields) -> dict[str, Any]:
@@ -284,7 +279,7 @@ def render(model: Model) -> dict[str, str]:
         "cfg.rustflags": "".join(
             f"{flag}\n" for flag in cfg_flags(cfg, model.syscalls.options | model.interfaces.options)
         ),
-        "manifest.json": json.dumps(manifest(model), indent=1, sort_keys=True) + "\n",
+        "manifest.json": json.dumps(manifest(model, api), indent=1, sort_keys=True) + "\n",
     }
 
 
