@@ -242,6 +242,17 @@ def test_rustdoc_has_no_warnings(toolchain, generated, config):
     assert_clean(result)
 
 
+def test_generated_dir_without_the_typed_half_is_explained(toolchain, generated, tmp_path):
+    """Bindings from a sel4gen that wrote no typed.rs: the sel4 crate says what to do."""
+    gen = tmp_path / "gen"
+    shutil.copytree(generated("aarch64-qemu-arm-virt"), gen)
+    (gen / "typed.rs").unlink()
+    result = build(toolchain, gen, "sel4", [], clippy=False)
+    assert result.returncode != 0
+    assert f"{gen.resolve()}/typed.rs is missing" in result.stderr, rustbuild.describe(result)
+    assert "run sel4gen again" in result.stderr
+
+
 def test_rustfmt_is_clean():
     rustfmt = shutil.which("rustfmt")
     if rustfmt is None or subprocess.run([rustfmt, "--version"], capture_output=True, check=False).returncode:
