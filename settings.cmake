@@ -63,9 +63,43 @@ endif()
 if(KernelSel4ArchAarch64)
     set(KernelArmTLSReg tpidru CACHE STRING "" FORCE)
 endif()
+# 32-bit Arm: musllibc reads the thread pointer from the user read-only register TPIDRURO and
+# refuses the kernel's default, tpidru (sel4-runtime works with either).
+if(KernelSel4ArchAarch32 OR KernelSel4ArchArmHyp)
+    set(KernelArmTLSReg tpidruro CACHE STRING "" FORCE)
+endif()
+# RISC-V images boot through OpenSBI, which the workspace holds at tools/opensbi (the elfloader
+# would look for it inside this project).
+if(KernelArchRiscV)
+    set(OPENSBI_PATH "${workspace}/tools/opensbi" CACHE STRING "OpenSBI source folder" FORCE)
+endif()
 if(SIMULATION)
     ApplyCommonSimulationSettings(${KernelSel4Arch})
 endif()
 ApplyCommonReleaseVerificationSettings(${RELEASE} OFF)
 set(KernelIsMCS ${MCS} CACHE BOOL "" FORCE)
+if(SMP)
+    if(NOT NUM_NODES MATCHES "^[1-9][0-9]*$")
+        message(FATAL_ERROR "NUM_NODES='${NUM_NODES}': give the number of cores of the SMP kernel, e.g. -DNUM_NODES=4")
+    endif()
+    set(KernelMaxNumNodes ${NUM_NODES} CACHE STRING "" FORCE)
+else()
+    set(KernelMaxNumNodes 1 CACHE STRING "" FORCE)
+endif()
+# The elfloader starts secondary cores through PSCI calls over SMC, which QEMU's virt machine
+# answers only with virtualization on: seL4's build asks for that (in the device tree and in
+# ./simulate) exactly when the kernel is a hypervisor.
+if(SMP AND KernelPlatformQEMUArmVirt AND NOT ARM_HYP)
+    message(STATUS "SMP on qemu-arm-virt: ARM_HYP turned on (the elfloader starts cores by PSCI over SMC, "
+                   "which QEMU's virt machine answers only with virtualization on)")
+    set(ARM_HYP ON CACHE BOOL "" FORCE)
+endif()
+if(ARM_HYP)
+    if(NOT KernelArchARM)
+        message(FATAL_ERROR "ARM_HYP=ON needs an Arm platform; PLATFORM=${PLATFORM} is ${KernelArch}")
+    endif()
+    set(KernelArmHypervisorSupport ON CACHE BOOL "" FORCE)
+else()
+    set(KernelArmHypervisorSupport OFF CACHE BOOL "" FORCE)
+endif()
 set(KernelRootCNodeSizeBits 13 CACHE STRING "" FORCE)

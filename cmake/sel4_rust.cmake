@@ -19,9 +19,16 @@
 #       sel4-runtime crate for its entry point), declared with seL4's DeclareRootserver so that
 #       the elfloader image and ./simulate work unchanged.
 #
+#   sel4_rust_require_kernel(WHAT <text> OPTIONS <option>... [WHY <text>])
+#       Stop configuration unless each boolean kernel option (KernelPrinting, KernelDebugBuild,
+#       ...) is on, naming the options that are off, what needs them and why: for programs
+#       that cannot do their job on, say, a release kernel.
+#
 # Cache variables: SEL4_RUST_PROFILE (cargo profile, default "release"); those of
 # sel4_rust_toolchain.cmake (SEL4_RUST_RUSTC, SEL4_RUST_CARGO, ...).
-# Generated bindings live in ${CMAKE_BINARY_DIR}/sel4-rust/gen (target sel4_rust_bindings).
+# Generated bindings live in ${CMAKE_BINARY_DIR}/sel4-rust/gen (target sel4_rust_bindings), with
+# contract.json, the generator's word on the Rust target and the architecture (see
+# sel4_rust_contract.cmake).
 
 include_guard(GLOBAL)
 
@@ -30,7 +37,11 @@ get_filename_component(SEL4_RUST_SOURCE_DIR "${SEL4_RUST_SOURCE_DIR}" ABSOLUTE)
 set(SEL4_RUST_CORROSION_TAG v0.6.1)
 set(SEL4_RUST_PROFILE "release" CACHE STRING "Cargo profile for seL4 Rust crates")
 
+if(CMAKE_VERSION VERSION_LESS 3.19)
+    message(FATAL_ERROR "sel4_rust.cmake needs CMake 3.19 or newer (JSON support); this is ${CMAKE_VERSION}")
+endif()
 include("${CMAKE_CURRENT_LIST_DIR}/sel4_rust_toolchain.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/sel4_rust_contract.cmake")
 include(rootserver) # DeclareRootserver, from seL4's cmake-tool helpers
 
 if(NOT TARGET sel4 OR NOT TARGET libsel4_shared_types_gen_pbf)
@@ -39,25 +50,6 @@ if(NOT TARGET sel4 OR NOT TARGET libsel4_shared_types_gen_pbf)
             "sel4_rust.cmake needs libsel4: include it (or add_subdirectory this project) after "
             "sel4_import_libsel4()."
     )
-endif()
-
-sel4_rust_find_toolchain()
-
-# Corrosion drives cargo; the toolchain found above is the one it must use (rustup's proxies
-# come first on PATH but lack the bare-metal targets).
-set(Rust_COMPILER "${SEL4_RUST_RUSTC}" CACHE FILEPATH "" FORCE)
-set(Rust_CARGO "${SEL4_RUST_CARGO}" CACHE FILEPATH "" FORCE)
-set(Rust_CARGO_TARGET "${SEL4_RUST_TARGET}" CACHE STRING "" FORCE)
-find_package(Corrosion 0.6 QUIET)
-if(NOT Corrosion_FOUND)
-    include(FetchContent)
-    FetchContent_Declare(
-        Corrosion
-        GIT_REPOSITORY https://github.com/corrosion-rs/corrosion.git
-        GIT_TAG ${SEL4_RUST_CORROSION_TAG}
-        GIT_SHALLOW TRUE
-    )
-    FetchContent_MakeAvailable(Corrosion)
 endif()
 
 # ----------------------------------------------------------------------------- bindings
@@ -159,7 +151,28 @@ function(_sel4_rust_cargo_home out)
     set(${out} "${home}" CACHE INTERNAL "")
 endfunction()
 
+# The contract (written with the cfg flags at configure time) names the Rust target.
 _sel4_rust_generate_bindings()
+sel4_rust_choose_target(CONTRACT "${SEL4_RUST_GENERATED_DIR}/contract.json" RESULT_VARIABLE target)
+sel4_rust_find_toolchain(TARGET "${target}")
+
+# Corrosion drives cargo; the toolchain found above is the one it must use (rustup's proxies
+# come first on PATH but lack the bare-metal targets).
+set(Rust_COMPILER "${SEL4_RUST_RUSTC}" CACHE FILEPATH "" FORCE)
+set(Rust_CARGO "${SEL4_RUST_CARGO}" CACHE FILEPATH "" FORCE)
+set(Rust_CARGO_TARGET "${SEL4_RUST_TARGET}" CACHE STRING "" FORCE)
+find_package(Corrosion 0.6 QUIET)
+if(NOT Corrosion_FOUND)
+    include(FetchContent)
+    FetchContent_Declare(
+        Corrosion
+        GIT_REPOSITORY https://github.com/corrosion-rs/corrosion.git
+        GIT_TAG ${SEL4_RUST_CORROSION_TAG}
+        GIT_SHALLOW TRUE
+    )
+    FetchContent_MakeAvailable(Corrosion)
+endif()
+
 _sel4_rust_cargo_home(SEL4_RUST_CARGO_HOME)
 file(WRITE "${CMAKE_BINARY_DIR}/sel4-rust/empty.c" "/* An executable needs a source; the code is Rust. */\n")
 
@@ -226,9 +239,39 @@ function(sel4_rust_rootserver)
     if(ARG_UNPARSED_ARGUMENTS OR NOT ARG_NAME OR NOT ARG_CRATE)
         message(FATAL_ERROR "sel4_rust_rootserver(NAME <executable> CRATE <crate>): got '${ARGN}'")
     endif()
+    sel4_rust_require_runtime(
+        CONTRACT "${SEL4_RUST_GENERATED_DIR}/contract.json" WHAT "sel4_rust_rootserver(NAME ${ARG_NAME})"
+    )
     add_executable(${ARG_NAME} "${CMAKE_BINARY_DIR}/sel4-rust/empty.c")
     sel4_rust_link_crate(TARGET ${ARG_NAME} CRATE ${ARG_CRATE})
     # No C runtime or libc: the crate's sel4-runtime provides _sel4_start, core provides mem*.
     target_link_options(${ARG_NAME} PRIVATE -nostartfiles -nostdlib -static -Wl,--gc-sections)
     DeclareRootserver(${ARG_NAME})
+endfunction()
+
+function(sel4_rust_require_kernel)
+    cmake_parse_arguments(PARSE_ARGV 0 ARG "" "WHAT;WHY" "OPTIONS")
+    if(ARG_UNPARSED_ARGUMENTS OR NOT ARG_WHAT OR NOT ARG_OPTIONS)
+        message(FATAL_ERROR "sel4_rust_require_kernel(WHAT <text> OPTIONS <option>... [WHY <text>]): got '${ARGN}'")
+    endif()
+    set(off)
+    foreach(option IN LISTS ARG_OPTIONS)
+        if(NOT ${option})
+            list(APPEND off "${option}")
+        endif()
+    endforeach()
+    list(LENGTH off count)
+    if(count GREATER 0)
+        list(JOIN off ", " off)
+        set(why "")
+        if(ARG_WHY)
+            set(why " (${ARG_WHY})")
+        endif()
+        message(
+            FATAL_ERROR
+                "${ARG_WHAT} needs a kernel with ${off} on${why}; this configuration has them off "
+                "(a release kernel, -DRELEASE=TRUE, has no debug console). Build it with a debug "
+                "kernel, or choose another program."
+        )
+    endif()
 endfunction()

@@ -3,7 +3,8 @@
 # Sets, in the cache:
 #   SEL4_RUST_RUSTC, SEL4_RUST_CARGO  the compiler and cargo to use (preset either to choose;
 #                                     then only that pair is considered)
-#   SEL4_RUST_TARGET                  the built-in bare-metal target triple for KernelSel4Arch
+#   SEL4_RUST_TARGET                  the Rust target triple (chosen from the generator's contract
+#                                     by sel4_rust_choose_target, in sel4_rust_contract.cmake)
 #   SEL4_RUST_BUILD_STD               ON: core/alloc are built from rust-src with -Zbuild-std;
 #                                     OFF: the toolchain has the target prebuilt
 #   SEL4_RUST_VENDOR_DIR              crates vendored with rust-src (offline build-std), or empty
@@ -13,23 +14,6 @@
 # none fits, configuration stops with one error naming what is missing and how to install it.
 
 include_guard(GLOBAL)
-
-function(sel4_rust_target_for_arch sel4_arch out)
-    set(aarch64 aarch64-unknown-none)
-    set(aarch32 armv7a-none-eabi)
-    set(arm_hyp armv7a-none-eabi)
-    set(riscv64 riscv64gc-unknown-none-elf)
-    set(riscv32 riscv32imac-unknown-none-elf)
-    set(x86_64 x86_64-unknown-none)
-    if(NOT DEFINED ${sel4_arch})
-        message(
-            FATAL_ERROR
-                "seL4 architecture '${sel4_arch}' has no built-in Rust bare-metal target; "
-                "supported: aarch64, aarch32, arm_hyp, riscv64, riscv32, x86_64."
-        )
-    endif()
-    set(${out} "${${sel4_arch}}" PARENT_SCOPE)
-endfunction()
 
 # Whether rustc at `rustc` can build for `target`; sets out_mode to "prebuilt", "build-std"
 # or "" and out_why to the reason when "".
@@ -73,8 +57,14 @@ function(_sel4_rust_probe rustc cargo target out_mode out_why out_vendor)
     set(${out_why} "${rustc} has neither ${target} prebuilt nor rust-src (${library})" PARENT_SCOPE)
 endfunction()
 
+# sel4_rust_find_toolchain(TARGET <triple>): the toolchain for <triple>, in the cache variables
+# above.
 function(sel4_rust_find_toolchain)
-    sel4_rust_target_for_arch("${KernelSel4Arch}" target)
+    cmake_parse_arguments(PARSE_ARGV 0 ARG "" "TARGET" "")
+    if(ARG_UNPARSED_ARGUMENTS OR NOT ARG_TARGET)
+        message(FATAL_ERROR "sel4_rust_find_toolchain(TARGET <triple>): got '${ARGN}'")
+    endif()
+    set(target "${ARG_TARGET}")
     set(pairs)
     if(SEL4_RUST_RUSTC OR SEL4_RUST_CARGO)
         if(NOT SEL4_RUST_RUSTC OR NOT SEL4_RUST_CARGO)

@@ -41,6 +41,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from sel4gen.archinfo import ARCHES, rust_arches
+
 __all__ = [
     "RUST_TARGETS",
     "Toolchain",
@@ -52,14 +54,9 @@ __all__ = [
     "INSTALL_HINT",
 ]
 
-#: seL4 ``SEL4_ARCH`` name -> Rust target triple.
-RUST_TARGETS: dict[str, str] = {
-    "aarch64": "aarch64-unknown-none",
-    "aarch32": "armv7a-none-eabi",
-    "riscv64": "riscv64gc-unknown-none-elf",
-    "riscv32": "riscv32imac-unknown-none-elf",
-    "x86_64": "x86_64-unknown-none",
-}
+#: seL4 ``SEL4_ARCH`` name -> the Rust target triple of seL4's default C toolchain for it, from
+#: the generator's architecture table (the one place it is written).
+RUST_TARGETS: dict[str, str] = {name: ARCHES[name].rust_targets[0].triple for name in rust_arches()}
 
 INSTALL_HINT = "install Debian's rustc-web cargo-web rust-web-src (apt-get install -y rustc-web cargo-web rust-web-src)"
 
@@ -173,7 +170,9 @@ def _clippy_driver(rustc: Path, rustc_version: str) -> Path | None:
 
 def _candidates() -> list[tuple[Path, Path]]:
     pairs: list[tuple[Path, Path]] = []
-    cargo_env, rustc_env = os.environ.get("SEL4_RUSTBUILD_CARGO"), os.environ.get("SEL4_RUSTBUILD_RUSTC")
+    # The variables a CMake build takes as -D options (cmake/sel4_rust_toolchain.cmake), in
+    # the same order of candidates: the pair chosen, Debian's, then PATH's.
+    cargo_env, rustc_env = os.environ.get("SEL4_RUST_CARGO"), os.environ.get("SEL4_RUST_RUSTC")
     if cargo_env and rustc_env:
         pairs.append((Path(cargo_env), Path(rustc_env)))
     pairs.append(_PREFERRED)
@@ -191,7 +190,7 @@ def find_toolchain() -> tuple[Toolchain | None, str]:
 
     Returns ``(toolchain, "")``, or ``(None, reason)`` where ``reason`` says what is missing
     and how to install it (suitable for ``pytest.skip``). Tried in order: the pair named by
-    ``SEL4_RUSTBUILD_CARGO``/``SEL4_RUSTBUILD_RUSTC``, Debian's ``/usr/bin/cargo`` and
+    ``SEL4_RUST_CARGO``/``SEL4_RUST_RUSTC`` (as a CMake build's options), Debian's ``/usr/bin/cargo`` and
     ``/usr/bin/rustc``, then ``cargo``/``rustc`` on ``PATH`` (rustup's proxies there usually
     lack the library sources).
     """

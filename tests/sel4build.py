@@ -158,6 +158,18 @@ def configure_and_build(ws: Path, name: str, options: list[str], timeout: float 
     return Build(bdir, crc, brc, clog, blog, t1 - t0, time.monotonic() - t1)
 
 
+def configure(ws: Path, name: str, options: list[str], timeout: float = 600) -> Build:
+    """Only ../init-build.sh <options> in a fresh <ws>/build-<name>, for tests of what
+    configuration accepts and refuses; ``build_rc`` is None."""
+    bdir = ws / f"build-{name}"
+    shutil.rmtree(bdir, ignore_errors=True)
+    bdir.mkdir(parents=True)
+    clog = bdir / "configure.log"
+    t0 = time.monotonic()
+    crc = _run(["../init-build.sh", *options], bdir, clog, timeout)
+    return Build(bdir, crc, None, clog, bdir / "build.log", time.monotonic() - t0, 0.0)
+
+
 def reconfigure_and_build(build_dir: Path, options: list[str], timeout: float = 1200) -> Build:
     """Change cache options of an existing build (``cmake -D... .``) and run ninja again.
 
@@ -170,6 +182,44 @@ def reconfigure_and_build(build_dir: Path, options: list[str], timeout: float = 
     t1 = time.monotonic()
     brc = _run(["ninja"], build_dir, blog, timeout - (t1 - t0)) if crc == 0 else None
     return Build(build_dir, crc, brc, clog, blog, t1 - t0, time.monotonic() - t1)
+
+
+#: The platforms and kernel modes the boot tests use, by the name of their shared build
+#: directory: init-build.sh options besides the app's.
+PLATFORMS: dict[str, list[str]] = {
+    "qemu-arm-virt": ["-DPLATFORM=qemu-arm-virt", "-DMCS=OFF"],
+    "qemu-arm-virt-mcs": ["-DPLATFORM=qemu-arm-virt", "-DMCS=ON"],
+    "zynqmp": ["-DPLATFORM=zynqmp", "-DMCS=OFF"],
+    "zynqmp-mcs": ["-DPLATFORM=zynqmp", "-DMCS=ON"],
+    # 4 cores; on qemu-arm-virt the settings make the kernel a hypervisor for it (ARM_HYP).
+    "qemu-arm-virt-smp": ["-DPLATFORM=qemu-arm-virt", "-DMCS=OFF", "-DSMP=ON", "-DNUM_NODES=4"],
+    "riscv64-qemu-riscv-virt": ["-DPLATFORM=qemu-riscv-virt", "-DMCS=OFF"],
+    "x86_64-pc99": ["-DPLATFORM=pc99", "-DKernelSel4Arch=x86_64", "-DMCS=OFF"],
+    "aarch32-qemu-arm-virt": ["-DPLATFORM=qemu-arm-virt", "-DKernelSel4Arch=aarch32", "-DMCS=OFF"],
+}
+
+#: What a shared build directory's app is unless a test says otherwise (init-build.sh options
+#: without -D): switching the app resets these too.
+APP_DEFAULTS = {"SEL4_RUST_APP": "hello", "SEL4_RUST_HELLO_PANIC": "OFF"}
+_SHARED: dict[str, Path] = {}
+
+
+def platform_build(ws: Path, key: str, **app: str) -> Build:
+    """The build directory of one platform and kernel mode (:data:`PLATFORMS`), shared by every
+    test of the run that boots an image of it: the first call configures and builds it, later
+    ones only switch the app (`app` overrides :data:`APP_DEFAULTS`) and rebuild, so the kernel,
+    libraries and the Rust standard library are built once per platform.
+
+    A failed first build is not shared: the next call starts afresh.
+    """
+    options = ["-DSIMULATION=TRUE", *PLATFORMS[key]]
+    app_options = [f"-D{name}={value}" for name, value in {**APP_DEFAULTS, **app}.items()]
+    if key in _SHARED:
+        return reconfigure_and_build(_SHARED[key], app_options)
+    b = configure_and_build(ws, key, [*options, *app_options])
+    if b.ok:
+        _SHARED[key] = b.dir
+    return b
 
 
 def simulate(build_dir: Path, until: str | re.Pattern[str], timeout: float, qemu_args: str = "") -> str:

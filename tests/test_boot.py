@@ -1,7 +1,8 @@
 """End to end: the seL4 way (init-build.sh, ninja, ./simulate) for every example, booted in QEMU.
 
-Each case configures a fresh build directory in the workspace scripts/setup-workspace makes,
-builds it with ninja, and boots ./simulate, checking what the root server prints. Skips,
+Each case builds its app in the shared build directory of its platform and kernel mode
+(sel4build.platform_build, in the workspace scripts/setup-workspace makes) and boots
+./simulate, checking what the root server prints. Skips,
 naming what is missing, when the seL4 sources or the cross tools are not available.
 """
 
@@ -21,9 +22,9 @@ pytestmark = pytest.mark.skipif(WS is None, reason=WHY_NOT)
 HELLO_SRC = ROOT / "apps" / "hello" / "src" / "lib.rs"
 
 
-def build(name: str, *options: str) -> Path:
+def build(platform: str, **app: str) -> Path:
     assert WS is not None
-    result = sel4build.configure_and_build(WS, name, ["-DSIMULATION=TRUE", *options])
+    result = sel4build.platform_build(WS, platform, **app)
     assert result.ok, result.failure()
     return result.dir
 
@@ -43,7 +44,7 @@ def check_hello(out: str) -> None:
 
 @pytest.mark.parametrize("platform", ["qemu-arm-virt", "zynqmp"])
 def test_boot_hello(platform: str, tmp_path: Path) -> None:
-    bdir = build(f"hello-{platform}", f"-DPLATFORM={platform}")
+    bdir = build(platform)
     check_hello(boot(bdir, "hello: done, suspending"))
     # The bitfield types, bit for bit against the C headers this very kernel build generated.
     if shutil.which("cc") and shutil.which("rustc"):
@@ -56,15 +57,28 @@ def test_boot_hello(platform: str, tmp_path: Path) -> None:
 
 def test_boot_hello_mcs() -> None:
     # MCS renumbers system calls and invocation labels; the bindings must follow.
-    bdir = build("hello-mcs", "-DPLATFORM=qemu-arm-virt", "-DMCS=ON")
+    bdir = build("qemu-arm-virt-mcs")
     flags = (bdir / "sel4-rust" / "gen" / "cfg.rustflags").read_text().splitlines()
     assert "--cfg=sel4_cfg_KERNEL_MCS" in flags
     check_hello(boot(bdir, "hello: done, suspending"))
 
 
+def test_boot_hello_smp_with_hypervisor() -> None:
+    # -DSMP=ON: the kernel has 4 nodes, ./simulate gives QEMU 4 cores, the elfloader starts them
+    # (which needs the hypervisor kernel on qemu-arm-virt, turned on by the settings).
+    bdir = build("qemu-arm-virt-smp")
+    flags = (bdir / "sel4-rust" / "gen" / "cfg.rustflags").read_text().splitlines()
+    assert {"--cfg=sel4_cfg_ENABLE_SMP_SUPPORT", "--cfg=sel4_cfg_ARM_HYPERVISOR_SUPPORT"} <= set(flags)
+    out = boot(bdir, "hello: done, suspending")
+    check_hello(out)
+    for core in (1, 2, 3):
+        assert f"Core {core} is up" in out, out[:3000]
+    assert "hello: node 0 of 4" in out
+
+
 def test_boot_panic_prints_message_and_location() -> None:
     line = next(n for n, text in enumerate(HELLO_SRC.read_text().splitlines(), 1) if "panic!(" in text)
-    bdir = build("hello-panic", "-DPLATFORM=qemu-arm-virt", "-DSEL4_RUST_HELLO_PANIC=ON")
+    bdir = build("qemu-arm-virt", SEL4_RUST_HELLO_PANIC="ON")
     out = boot(bdir, "deliberate panic")
     assert re.search(rf"panicked at apps/hello/src/lib\.rs:{line}:\d+", out), out[-2000:]
     assert "hello: done" not in out
@@ -72,7 +86,7 @@ def test_boot_panic_prints_message_and_location() -> None:
 
 @pytest.mark.parametrize("platform", ["qemu-arm-virt", "zynqmp"])
 def test_boot_c_calls_rust(platform: str) -> None:
-    bdir = build(f"c-calls-rust-{platform}", f"-DPLATFORM={platform}", "-DSEL4_RUST_APP=c-calls-rust")
+    bdir = build(platform, SEL4_RUST_APP="c-calls-rust")
     out = boot(bdir, "c-calls-rust: done, suspending")
     assert "Hello from C on seL4! Calling into Rust." in out
     assert re.search(r"rust_retype_endpoint\(untyped \d+, slot \d+\) = 0 \(seL4_NoError\)", out), out[-2000:]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import CONFIGS, ROOT, config_dir
+from sel4gen.archinfo import ARCHES
 from sel4gen.emit import OUTPUTS
 
 pytestmark = pytest.mark.skipif(not CONFIGS, reason="no interface data (../shared/sel4-interfaces)")
@@ -73,8 +74,11 @@ def test_cfg_only_needs_no_bitfield_specs(tmp_path: Path) -> None:
     out = tmp_path / "out"
     proc = run("--libsel4-include", tree, "--out", out, "--cfg-only")
     assert proc.returncode == 0, proc.stderr
-    assert [p.name for p in out.iterdir()] == ["cfg.rustflags"]
+    assert sorted(p.name for p in out.iterdir()) == ["cfg.rustflags", "contract.json"]
     assert "--check-cfg=cfg(sel4_cfg_KERNEL_MCS)" in (out / "cfg.rustflags").read_text()
+    contract = json.loads((out / "contract.json").read_text())
+    assert contract["cfg"] == (out / "cfg.rustflags").read_text().splitlines()
+    assert contract["rust"]["targets"][0]["triple"] == ARCHES[contract["sel4_arch"]].rust_targets[0].triple
     full = run("--libsel4-include", tree, "--out", tmp_path / "full")
     assert full.returncode == 1 and "shared_types.pbf: file not found" in full.stderr
 

@@ -27,6 +27,11 @@ from pathlib import Path
 
 import pytest
 import rustbuild
+from sel4gen.archinfo import ARCHES as ARCH_INFO
+from sel4gen.archinfo import rust_arches
+from sel4gen.cond import Value
+from sel4gen.config import Config
+from sel4gen.contract import HANDWRITTEN_OPTIONS, cfg_flags
 
 ROOT = Path(__file__).resolve().parent.parent
 CRATE = ROOT / "crates" / "sel4-sys"
@@ -34,22 +39,6 @@ FIXTURE = CRATE / "tests-fixture"
 SMOKE = FIXTURE / "smoke"
 
 ARCHES = ["aarch64", "x86_64", "riscv64", "riscv32", "aarch32"]
-WORD_SIZE = {"aarch64": 64, "x86_64": 64, "riscv64": 64, "riscv32": 32, "aarch32": 32}
-
-#: Bool options a configuration of each architecture lists (and so declares with --check-cfg).
-COMMON_OPTIONS = [
-    "KERNEL_MCS",
-    "PRINTING",
-    "DEBUG_BUILD",
-    "ENABLE_SMP_SUPPORT",
-    "ENABLE_BENCHMARKS",
-    "BENCHMARK_TRACK_UTILISATION",
-    "DANGEROUS_CODE_INJECTION",
-    "SET_TLS_BASE_SELF",
-    "LIB_SEL4_USE_THREAD_LOCALS",
-    "VERIFICATION_BUILD",
-]
-ARCH_OPTIONS = {"x86_64": ["KERNEL_X86_DANGEROUS_MSR", "VTX", "SYSCALL", "SYSENTER"]}
 
 EVERYTHING = {
     "PRINTING",
@@ -84,20 +73,13 @@ def toolchain() -> rustbuild.Toolchain:
 
 
 def cfg_rustflags(arch: str, options_on: set[str]) -> str:
-    """A `cfg.rustflags` as the generator writes it for a configuration."""
-    lines = [
-        f'--cfg=sel4_cfg_SEL4_ARCH="{arch}"',
-        f'--check-cfg=cfg(sel4_cfg_SEL4_ARCH, values("{arch}"))',
-        f'--cfg=sel4_cfg_WORD_SIZE="{WORD_SIZE[arch]}"',
-        f'--check-cfg=cfg(sel4_cfg_WORD_SIZE, values("{WORD_SIZE[arch]}"))',
-    ]
-    options = COMMON_OPTIONS + ARCH_OPTIONS.get(arch, [])
+    """The `cfg.rustflags` the generator writes for a configuration with these options on."""
     on = set(options_on) | ({"SYSCALL"} if arch == "x86_64" else set())
-    for name in options:
-        if name in on:
-            lines.append(f"--cfg=sel4_cfg_{name}")
-        lines.append(f"--check-cfg=cfg(sel4_cfg_{name})")
-    return "\n".join(lines) + "\n"
+    info = ARCH_INFO[arch]
+    values: dict[str, Value] = {name: name in on for name in HANDWRITTEN_OPTIONS | on | {"VERIFICATION_BUILD"}}
+    values |= {"SEL4_ARCH": arch, "WORD_SIZE": info.word_bits}
+    raw: dict[str, object] = {**values, "WORD_SIZE": str(info.word_bits)}
+    return "".join(f"{flag}\n" for flag in cfg_flags(Config(values=values, raw=raw, arch=info)))
 
 
 def generated_dir(root: Path, arch: str, config: str) -> Path:
@@ -310,7 +292,8 @@ def test_aarch64_call_disassembly_is_the_libsel4_sequence(toolchain, gen_root):
         pytest.skip("aarch64-linux-gnu-objdump not installed (apt-get install binutils-aarch64-linux-gnu)")
     gen = generated_dir(gen_root, "aarch64", "debug")
     assert_clean(build(toolchain, SMOKE, "aarch64", gen, ["define-ipc-buffer"]))
-    rlib = rustbuild.default_target_dir("aarch64") / "aarch64-unknown-none" / "debug" / "libsel4_sys_smoke.rlib"
+    triple = rustbuild.rust_target("aarch64")
+    rlib = rustbuild.default_target_dir(triple) / triple / "debug" / "libsel4_sys_smoke.rlib"
     text = disassemble(objdump_for("aarch64"), rlib, "smoke_call_with_mrs")
     assert len(re.findall(r"\bsvc\s+#0x0\b", text)) == 1, text
     # smoke_call_with_mrs(mrs: &mut [seL4_Word; 4] in x0, dest in x1), label 7, length 4.
@@ -404,11 +387,21 @@ def test_missing_generated_dir_is_explained(toolchain, tmp_path):
     assert "cfg.rustflags is missing" in result.stderr, rustbuild.describe(result)
 
 
-def test_wrong_architecture_is_explained(toolchain, gen_root):
-    gen = generated_dir(gen_root, "x86_64", "debug")
+def test_wrong_architecture_is_explained(toolchain, tmp_path):
+    from conftest import CONFIGS, config_dir
+
+    if "x86_64-pc99" not in CONFIGS:
+        pytest.skip("no x86_64-pc99 interface data (../shared/sel4-interfaces)")
+    gen = tmp_path / "generated"
+    done = subprocess.run(
+        [sys.executable, "-m", "sel4gen", "--libsel4-include", str(config_dir("x86_64-pc99")), "--out", str(gen), "-q"],
+        cwd=ROOT / "tools", capture_output=True, text=True, check=False,
+    )
+    assert done.returncode == 0, done.stderr
     result = rustbuild.check_crate(toolchain, CRATE, "aarch64", None, env={"SEL4_SYS_GENERATED_DIR": str(gen)}, build=True)
     assert result.returncode != 0
-    assert "SEL4_ARCH=x86_64" in result.stderr and "`aarch64`" in result.stderr, rustbuild.describe(result)
+    assert 'SEL4_ARCH=x86_64 (Rust target_arch "x86_64")' in result.stderr, rustbuild.describe(result)
+    assert "contract.json" in result.stderr
 
 
 def test_bad_cfg_line_is_explained(toolchain, tmp_path):
@@ -422,16 +415,18 @@ def test_bad_cfg_line_is_explained(toolchain, tmp_path):
 # --- rustbuild itself --------------------------------------------------------------------------------
 
 
-def test_rust_targets_cover_the_supported_arches():
-    assert set(rustbuild.RUST_TARGETS) == set(ARCHES)
-    assert rustbuild.rust_target("aarch32") == "armv7a-none-eabi"
+def test_every_rust_target_of_the_architecture_table_is_built_into_rustc(toolchain):
+    known = subprocess.run([str(toolchain.rustc), "--print", "target-list"], capture_output=True, text=True, check=True)
+    triples = {t.triple for name in rust_arches() for t in ARCH_INFO[name].rust_targets}
+    assert triples - set(known.stdout.split()) == set()
+    assert set(ARCHES) <= set(rustbuild.RUST_TARGETS)
     assert rustbuild.rust_target("thumbv7em-none-eabi") == "thumbv7em-none-eabi"
 
 
 def test_find_toolchain_reports_what_is_missing(monkeypatch, tmp_path):
     monkeypatch.setattr(rustbuild, "_PREFERRED", (tmp_path / "cargo", tmp_path / "rustc"))
     monkeypatch.setenv("PATH", str(tmp_path))
-    monkeypatch.delenv("SEL4_RUSTBUILD_CARGO", raising=False)
+    monkeypatch.delenv("SEL4_RUST_CARGO", raising=False)
     rustbuild.find_toolchain.cache_clear()
     try:
         found, reason = rustbuild.find_toolchain()

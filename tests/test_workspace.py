@@ -33,6 +33,7 @@ LAYOUT = {
     "projects/util_libs": "https://github.com/seL4/util_libs",
     "projects/seL4_libs": "https://github.com/seL4/seL4_libs",
     "projects/sel4runtime": "https://github.com/seL4/sel4runtime",
+    "tools/opensbi": "https://github.com/riscv-software-src/opensbi",
 }
 SELF = "projects/sel4-rust"
 #: linkfile dest -> what it points to, relative to the workspace top.

@@ -6,7 +6,9 @@
 //! * `bindings.rs` is `include!`d at the crate root by `src/lib.rs`;
 //! * `cfg.rustflags` holds one rustc argument per line (`--cfg=...` / `--check-cfg=...`).
 //!   Each line becomes a `cargo::rustc-cfg` / `cargo::rustc-check-cfg` directive, so that this
-//!   crate can select code with `#[cfg(sel4_cfg_KERNEL_MCS)]` and friends.
+//!   crate can select code with `#[cfg(sel4_cfg_KERNEL_MCS)]` and friends. The generator
+//!   declares every option the crates test, present in the configuration or not, and
+//!   `bindings.rs` itself refuses to compile for another architecture than its own.
 //!
 //! The directory is passed on to rustc (as an absolute path, through `cargo::rustc-env`) and to
 //! the build scripts of dependent crates as `DEP_SEL4_GENERATED_DIR` and
@@ -20,36 +22,6 @@ use std::process;
 const DIR_VAR: &str = "SEL4_SYS_GENERATED_DIR";
 const HINT: &str =
     "run the sel4gen generator and set SEL4_SYS_GENERATED_DIR to its output directory";
-
-/// Configuration options that the hand-written part of this crate tests with `#[cfg]`.
-///
-/// A kernel configuration only lists the options that exist for its architecture (an aarch64
-/// build has no `KERNEL_X86_DANGEROUS_MSR`), so the generated `--check-cfg` lines do not cover
-/// all of them; they are declared here as well. Declaring a name twice is harmless.
-const OPTIONS_USED: &[&str] = &[
-    "KERNEL_MCS",
-    "PRINTING",
-    "DEBUG_BUILD",
-    "ENABLE_SMP_SUPPORT",
-    "ENABLE_BENCHMARKS",
-    "BENCHMARK_TRACK_UTILISATION",
-    "DANGEROUS_CODE_INJECTION",
-    "SET_TLS_BASE_SELF",
-    "KERNEL_X86_DANGEROUS_MSR",
-    "VTX",
-    "SYSENTER",
-    "LIB_SEL4_USE_THREAD_LOCALS",
-];
-
-/// `SEL4_ARCH` values and the `target_arch` each one must be compiled for.
-const ARCHES: &[(&str, &str)] = &[
-    ("aarch64", "aarch64"),
-    ("aarch32", "arm"),
-    ("riscv64", "riscv64"),
-    ("riscv32", "riscv32"),
-    ("x86_64", "x86_64"),
-    ("ia32", "x86"),
-];
 
 fn fail(message: &str) -> ! {
     eprintln!("error: sel4-sys: {message}");
@@ -139,35 +111,6 @@ fn parse_flags(path: &Path, text: &str) -> Vec<Flag> {
     flags
 }
 
-/// The configured `SEL4_ARCH`, if the flags name one (`sel4_cfg_SEL4_ARCH="aarch64"`).
-fn sel4_arch(flags: &[Flag]) -> Option<String> {
-    flags.iter().find_map(|flag| match flag {
-        Flag::Cfg(value) => value
-            .strip_prefix("sel4_cfg_SEL4_ARCH=")
-            .map(|v| v.trim_matches('"').to_owned()),
-        Flag::CheckCfg(_) => None,
-    })
-}
-
-fn check_target(dir: &Path, flags: &[Flag]) {
-    let Some(arch) = sel4_arch(flags) else {
-        return;
-    };
-    let target_arch = env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
-    match ARCHES.iter().find(|(name, _)| *name == arch) {
-        Some((_, wanted)) if *wanted == target_arch => {}
-        Some((_, wanted)) => fail(&format!(
-            "the bindings in {} are for SEL4_ARCH={arch} (Rust target_arch `{wanted}`), but this \
-             build targets `{target_arch}`; pass the matching --target or regenerate the bindings",
-            dir.display()
-        )),
-        None => fail(&format!(
-            "{}: unknown SEL4_ARCH {arch:?}",
-            dir.join("cfg.rustflags").display()
-        )),
-    }
-}
-
 fn main() {
     println!("cargo::rerun-if-env-changed={DIR_VAR}");
     println!("cargo::rerun-if-changed=build.rs");
@@ -179,19 +122,7 @@ fn main() {
         fail(&format!("cannot read {}: {err}", flags_path.display()));
     });
     let flags = parse_flags(&flags_path, &text);
-    check_target(&dir, &flags);
 
-    for name in OPTIONS_USED {
-        println!("cargo::rustc-check-cfg=cfg(sel4_cfg_{name})");
-    }
-    let arch_values: Vec<String> = ARCHES
-        .iter()
-        .map(|(name, _)| format!("\"{name}\""))
-        .collect();
-    println!(
-        "cargo::rustc-check-cfg=cfg(sel4_cfg_SEL4_ARCH, values({}))",
-        arch_values.join(", ")
-    );
     for flag in &flags {
         match flag {
             Flag::Cfg(value) => println!("cargo::rustc-cfg={value}"),

@@ -9,16 +9,6 @@
 
 use std::{env, fs, process};
 
-/// The options this crate tests with `#[cfg]` (a configuration may not list all of them).
-const OPTIONS: &[&str] = &[
-    "PRINTING",
-    "DEBUG_BUILD",
-    "KERNEL_MCS",
-    "ARCH_RISCV",
-    "ENABLE_BENCHMARKS",
-    "BENCHMARK_TRACK_UTILISATION",
-];
-
 fn fail(message: &str) -> ! {
     eprintln!("error: sel4: {message}");
     process::exit(1);
@@ -26,10 +16,6 @@ fn fail(message: &str) -> ! {
 
 fn main() {
     println!("cargo::rerun-if-changed=build.rs");
-    for name in OPTIONS {
-        println!("cargo::rustc-check-cfg=cfg(sel4_cfg_{name})");
-    }
-    println!("cargo::rustc-check-cfg=cfg(sel4_cfg_SEL4_ARCH, values(any()))");
     let dir = env::var("DEP_SEL4_GENERATED_DIR").unwrap_or_else(|_| {
         fail("sel4-sys did not pass DEP_SEL4_GENERATED_DIR (links = \"sel4\")")
     });

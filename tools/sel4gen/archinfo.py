@@ -1,4 +1,6 @@
-"""Facts about each seL4 architecture that libsel4 keeps in its generator scripts.
+"""Facts about each seL4 architecture: those libsel4 keeps in its generator scripts, and how
+Rust builds for it. This table is the one place these facts are written; the generator hands
+what a build needs to CMake, the crates' build scripts and the tests in `contract.json`.
 
 The interface XML names parameter types but not their sizes; the kernel's own
 stub generator carries that table, and so must we. The message-register counts
@@ -13,6 +15,19 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
+class RustTarget:
+    """A built-in Rust bare-metal target and the C code it links with."""
+
+    triple: str
+    #: A macro the C compiler predefines exactly when it uses this target's calling convention
+    #: (its float ABI): the build links Rust with the C code of the same build, and the linker
+    #: refuses to mix float ABIs.
+    c_macro: str
+    #: The C float ABI, for messages.
+    float_abi: str
+
+
+@dataclass(frozen=True)
 class ArchInfo:
     """One value of the kernel's ``SEL4_ARCH``."""
 
@@ -21,7 +36,11 @@ class ArchInfo:
     word_bits: int
     fast_mrs: int
     fast_mrs_mcs: int
-    rust_target: str | None
+    #: Rust's `target_arch` for this architecture; "" when Rust has no bare-metal target for it.
+    rust_target_arch: str
+    #: The targets whose ABI a build's C code may have, the one seL4's default cross compiler
+    #: uses first; empty when Rust code cannot be built for the architecture.
+    rust_targets: tuple[RustTarget, ...]
     #: Word-sized scalar types (C enums or typedefs of seL4_Word) used as parameters.
     word_types: tuple[str, ...] = ()
     #: Capability typedefs that have no interface of their own in the XML.
@@ -34,6 +53,9 @@ class ArchInfo:
     #: The capability types of a VSpace root and of a base-size frame (typed API aliases).
     vspace_root: str = ""
     frame: str = ""
+    #: Whether `sel4-runtime` (entry point, TLS, threads) supports the architecture, so that
+    #: root servers written in Rust can be built.
+    runtime: bool = False
 
     @property
     def allowed_flags(self) -> tuple[str, ...]:
@@ -53,25 +75,34 @@ _X86_CAPS = (
     "seL4_X86_EPTPD", "seL4_X86_EPTPT",
 )
 
+#: 32-bit Arm: seL4 looks for `arm-linux-gnueabi-` (soft-float calls) first.
+_ARM32_TARGETS = (
+    RustTarget("armv7a-none-eabi", "__ARM_PCS", "soft"),
+    RustTarget("armv7a-none-eabihf", "__ARM_PCS_VFP", "hard"),
+)
+
 ARCHES: dict[str, ArchInfo] = {
     a.name: a
     for a in (
         ArchInfo(
-            "aarch64", "arm", 64, 4, 4, "aarch64-unknown-none",
+            "aarch64", "arm", 64, 4, 4, "aarch64",
+            (RustTarget("aarch64-unknown-none", "__aarch64__", "hard"),),
             word_types=("seL4_ARM_VMAttributes", "seL4_VCPUReg"),
             extra_caps=(*_ARM_CAPS, "seL4_ARM_VSpace", "seL4_ARM_SMC"),
             structs={"seL4_UserContext": 36, "seL4_ARM_SMCContext": 8},
             vspace_root="seL4_ARM_VSpace", frame="seL4_ARM_Page",
+            runtime=True,
         ),
         ArchInfo(
-            "aarch32", "arm", 32, 4, 4, "armv7a-none-eabi",
+            "aarch32", "arm", 32, 4, 4, "arm", _ARM32_TARGETS,
             word_types=("seL4_ARM_VMAttributes", "seL4_VCPUReg"),
             extra_caps=(*_ARM_CAPS, "seL4_ARM_PageDirectory"),
             structs={"seL4_UserContext": 19},
             vspace_root="seL4_ARM_PageDirectory", frame="seL4_ARM_Page",
+            runtime=True,
         ),
         ArchInfo(
-            "arm_hyp", "arm", 32, 4, 4, "armv7a-none-eabi",
+            "arm_hyp", "arm", 32, 4, 4, "arm", _ARM32_TARGETS,
             word_types=("seL4_ARM_VMAttributes", "seL4_VCPUReg"),
             extra_caps=(*_ARM_CAPS, "seL4_ARM_PageDirectory"),
             structs={"seL4_UserContext": 19},
@@ -79,21 +110,31 @@ ARCHES: dict[str, ArchInfo] = {
             vspace_root="seL4_ARM_PageDirectory", frame="seL4_ARM_Page",
         ),
         ArchInfo(
-            "riscv64", "riscv", 64, 4, 4, "riscv64gc-unknown-none-elf",
+            "riscv64", "riscv", 64, 4, 4, "riscv64",
+            (
+                RustTarget("riscv64gc-unknown-none-elf", "__riscv_float_abi_double", "lp64d"),
+                RustTarget("riscv64imac-unknown-none-elf", "__riscv_float_abi_soft", "lp64"),
+            ),
+            word_types=("seL4_RISCV_VMAttributes",),
+            extra_caps=_RISCV_CAPS,
+            structs={"seL4_UserContext": 32},
+            vspace_root="seL4_RISCV_PageTable", frame="seL4_RISCV_Page",
+            runtime=True,
+        ),
+        ArchInfo(
+            "riscv32", "riscv", 32, 4, 4, "riscv32",
+            (
+                RustTarget("riscv32imac-unknown-none-elf", "__riscv_float_abi_soft", "ilp32"),
+                RustTarget("riscv32imafc-unknown-none-elf", "__riscv_float_abi_single", "ilp32f"),
+            ),
             word_types=("seL4_RISCV_VMAttributes",),
             extra_caps=_RISCV_CAPS,
             structs={"seL4_UserContext": 32},
             vspace_root="seL4_RISCV_PageTable", frame="seL4_RISCV_Page",
         ),
         ArchInfo(
-            "riscv32", "riscv", 32, 4, 4, "riscv32imac-unknown-none-elf",
-            word_types=("seL4_RISCV_VMAttributes",),
-            extra_caps=_RISCV_CAPS,
-            structs={"seL4_UserContext": 32},
-            vspace_root="seL4_RISCV_PageTable", frame="seL4_RISCV_Page",
-        ),
-        ArchInfo(
-            "x86_64", "x86", 64, 4, 4, "x86_64-unknown-none",
+            "x86_64", "x86", 64, 4, 4, "x86_64",
+            (RustTarget("x86_64-unknown-none", "__x86_64__", "sse"),),
             word_types=("seL4_X86_VMAttributes", "seL4_X86_EPT_VMAttributes"),
             extra_caps=(*_X86_CAPS, "seL4_X64_PML4", "seL4_X86_PDPT"),
             structs={
@@ -101,9 +142,10 @@ ARCHES: dict[str, ArchInfo] = {
                 "seL4_VCPUContext": ("X86_64_VTX_64BIT_GUESTS", 15, 7),
             },
             vspace_root="seL4_X64_PML4", frame="seL4_X86_Page",
+            runtime=True,
         ),
         ArchInfo(
-            "ia32", "x86", 32, 2, 1, None,
+            "ia32", "x86", 32, 2, 1, "", (),
             word_types=("seL4_X86_VMAttributes", "seL4_X86_EPT_VMAttributes"),
             extra_caps=_X86_CAPS,
             structs={"seL4_UserContext": 12, "seL4_VCPUContext": 7},
@@ -111,3 +153,8 @@ ARCHES: dict[str, ArchInfo] = {
         ),
     )
 }
+
+
+def rust_arches() -> list[str]:
+    """The architectures Rust code can be built for."""
+    return [name for name, arch in ARCHES.items() if arch.rust_targets]

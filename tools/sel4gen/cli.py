@@ -18,7 +18,10 @@ def parser() -> argparse.ArgumentParser:
         "same interface files libsel4's C is made from.",
     )
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    p.add_argument("--out", type=Path, required=True, help="output directory (bindings.rs, cfg.rustflags, manifest.json)")
+    p.add_argument(
+        "--out", type=Path, required=True,
+        help="output directory (bindings.rs, cfg.rustflags, contract.json, manifest.json)",
+    )
     p.add_argument(
         "--libsel4-include",
         type=Path,
@@ -31,7 +34,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--cfg-only",
         action="store_true",
-        help="write only cfg.rustflags; needs neither .pbf file (for use at configure time)",
+        help="write only cfg.rustflags and contract.json; needs neither .pbf file (for use at configure time)",
     )
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     return p

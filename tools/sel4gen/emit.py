@@ -16,6 +16,7 @@ from .abi import Abi, Constant, Enum, Struct, Typedef
 from .bitfield import Bitfields
 from .bitfield_emit import block_code, union_code
 from .config import Config
+from .contract import contract_files
 from .errors import GenError
 from .interfaces import Interfaces, Method
 from .marshal import plan_stub
@@ -27,7 +28,7 @@ from .typed import TypedApi, typed_api
 PARTS = ("config.rs", "types.rs", "abi.rs", "syscalls.rs", "labels.rs", "bitfields.rs", "invocations.rs")
 #: The typed API's generated half, included by the `sel4` crate rather than by bindings.rs.
 TYPED = "typed.rs"
-OUTPUTS = ("bindings.rs", *PARTS, TYPED, "cfg.rustflags", "manifest.json")
+OUTPUTS = ("bindings.rs", *PARTS, TYPED, "cfg.rustflags", "contract.json", "manifest.json")
 
 _PRIMITIVES = {
     "seL4_Int8", "seL4_Int16", "seL4_Int32", "seL4_Int64", "seL4_Uint8", "seL4_Uint16",
@@ -182,30 +183,6 @@ def _config_items(cfg: Config) -> list[dict[str, str]]:
     return items
 
 
-def cfg_flags(cfg: Config, other_options: frozenset[str] = frozenset()) -> list[str]:
-    """rustc flags for the configuration. ``other_options``: options the inputs' conditions name
-    that this configuration lacks (another architecture's); declared so `#[cfg]`s on them do
-    not warn, and never set, as in C where they are undefined."""
-    flags: list[str] = []
-    for name in sorted(cfg.values):
-        value = cfg.values[name]
-        key = f"sel4_cfg_{name}"
-        if isinstance(value, bool):
-            flags.append(f"--check-cfg=cfg({key})")
-            if value:
-                flags.append(f"--cfg={key}")
-        elif any(c.isspace() for c in str(cfg.raw[name])):
-            # Build systems pass RUSTFLAGS split at white space; such a value stays a constant only.
-            flags.append(f"--check-cfg=cfg({key},values(any()))")
-        else:
-            text = json.dumps(str(cfg.raw[name]))
-            flags.append(f"--check-cfg=cfg({key},values({text}))")
-            flags.append(f"--cfg={key}={text}")
-    for name in sorted(other_options - set(cfg.values)):
-        flags.append(f"--check-cfg=cfg(sel4_cfg_{name})")
-    return flags
-
-
 def manifest(model: Model, api: TypedApi) -> dict[str, Any]:
     """Names the bindings define in libsel4's families, with the Rust path that holds each, and
     the typed API's generated methods as `Marker::method`."""
@@ -276,9 +253,7 @@ def render(model: Model) -> dict[str, str]:
     files[TYPED] = header + env.get_template(f"{TYPED}.j2").render(api=api)
     return {
         **files,
-        "cfg.rustflags": "".join(
-            f"{flag}\n" for flag in cfg_flags(cfg, model.syscalls.options | model.interfaces.options)
-        ),
+        **contract_files(cfg, model.syscalls.options | model.interfaces.options),
         "manifest.json": json.dumps(manifest(model, api), indent=1, sort_keys=True) + "\n",
     }
 

@@ -8,7 +8,8 @@ from . import pbf
 from .abi import load_abi
 from .bitfield import build
 from .config import load_config
-from .emit import Model, cfg_flags, remove_outputs, render, write_outputs
+from .contract import contract_files
+from .emit import Model, remove_outputs, render, write_outputs
 from .errors import GenError
 from .inputs import Inputs
 from .interfaces import load_interfaces
@@ -32,15 +33,14 @@ def build_model(inputs: Inputs) -> Model:
 
 
 def cfg_only(inputs: Inputs, out_dir: Path) -> list[Path]:
-    """Only `cfg.rustflags`: it needs no bitfield spec, so a build can use it at configure time,
-    before the kernel build has preprocessed the specs."""
+    """Only `cfg.rustflags` and `contract.json`: they need no bitfield spec, so a build can use
+    them at configure time, before the kernel build has preprocessed the specs."""
     config = load_config(inputs.kernel_config, inputs.libsel4_config)
     syscalls = load_syscalls(inputs.syscall_xml, config)
     interfaces = load_interfaces(
         [inputs.object_api, inputs.object_api_sel4_arch, inputs.object_api_arch], config
     )
-    flags = cfg_flags(config, syscalls.options | interfaces.options)
-    return write_outputs(out_dir, {"cfg.rustflags": "".join(f"{flag}\n" for flag in flags)})
+    return write_outputs(out_dir, contract_files(config, syscalls.options | interfaces.options))
 
 
 def generate(inputs: Inputs, out_dir: Path) -> list[Path]:

@@ -5,8 +5,11 @@
 //! It prints `guest-tests: plan <n>`, then per test `[ok] <name>` or `[FAIL] <name>: <why>`,
 //! then `guest-tests: summary: <p> passed, <f> failed` and `guest-tests: done`. The host test
 //! (tests/test_guest.py) boots it and fails on any failed or missing test. Each entry of the
-//! test lists (`tests::ALL`, `tests::MCS`, `tests::NON_MCS`) names the methods it covers; the
-//! host test checks that together they cover every method of the typed API.
+//! test lists (`tests::ALL`, `tests::MCS`, `tests::X86_64`, ...: lists for every configuration,
+//! for MCS kernels or not, for one architecture, for SMP kernels) names the methods it covers;
+//! the host test checks that together they cover every method of the typed API. The plan line
+//! also says which configuration this is (`mcs`, `arch`, `smp`), so that the host can tell
+//! which lists should have run.
 
 #![no_std]
 
@@ -20,6 +23,7 @@ compile_error!(
      defaults unless RELEASE=ON)"
 );
 
+mod arch;
 mod harness;
 mod tests;
 
@@ -37,8 +41,10 @@ fn main(bootinfo: &'static BootInfo) {
     let lists = tests::lists();
     let total: usize = lists.iter().map(|list| list.len()).sum();
     debug_println!(
-        "guest-tests: plan {total} (mcs={})",
-        cfg!(sel4_cfg_KERNEL_MCS)
+        "guest-tests: plan {total} (mcs={}, arch={}, smp={})",
+        cfg!(sel4_cfg_KERNEL_MCS),
+        sel4::sys::config::SEL4_ARCH,
+        cfg!(sel4_cfg_ENABLE_SMP_SUPPORT)
     );
     let (mut passed, mut failed) = (0, 0);
     for test in lists.iter().flat_map(|list| list.iter()) {

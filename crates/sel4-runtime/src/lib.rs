@@ -40,8 +40,11 @@
 //!    through the ELF header at `__ehdr_start`, gives the TLS image (`.tdata`, copied) and
 //!    its size (`.tbss`, zeroed), which go into a static area of [`STATIC_TLS_SIZE`] bytes
 //!    laid out as the architecture's ABI requires;
-//! 3. writes the thread pointer register (`TPIDR_EL0` on AArch64), in assembly, so that no
-//!    compiled code can touch thread-local variables before it is set;
+//! 3. sets the thread pointer register, in assembly, so that no compiled code can touch
+//!    thread-local variables before it is set (`TPIDR_EL0` on AArch64, `tp` on RISC-V, the FS
+//!    base with `wrfsbase` on x86-64, `TPIDRURW` on AArch32; through the kernel,
+//!    `seL4_SetTLSBase` or `seL4_TCB_SetTLSBase`, where user code cannot write the register:
+//!    `TPIDRURO` on AArch32, x86-64 without `KernelFSGSBase=inst`);
 //! 4. calls the Rust entry function, which sets libsel4's IPC buffer pointer to the buffer
 //!    the boot information names (`seL4_SetIPCBuffer`), unmaps the guard page below the stack
 //!    (so that a stack overflow faults instead of overwriting static data), and calls the
@@ -57,8 +60,16 @@
 //!
 //! # Architectures
 //!
-//! AArch64 (`aarch64-unknown-none`). Others fail to compile with a message naming the
-//! architecture; each one needs its `_sel4_start` and its TLS layout in `src/arch/`.
+//! | architecture | thread pointer | TLS layout | paging structures made on demand |
+//! | --- | --- | --- | --- |
+//! | AArch64 | `TPIDR_EL0` | variant 1, 16-byte gap | page tables |
+//! | AArch32 | `TPIDRURW` or `TPIDRURO` (`KernelArmTLSReg`), read through `__aeabi_read_tp` | variant 1, 8-byte gap | page tables |
+//! | RISC-V (RV64, RV32) | `tp` | variant 1, no gap | page tables |
+//! | x86-64 | FS base | variant 2 (block below the thread pointer, which points to itself) | page tables, page directories, PDPTs |
+//!
+//! The runtime maps what it creates ([`vspace::AddressSpace::WINDOW`]) from 64 GiB up on the
+//! 64-bit architectures, in the upper half of user space on the 32-bit ones. Other
+//! architectures fail to compile with a message; each one needs its module in `src/arch/`.
 
 #![no_std]
 // The thread's own TCB is a thread-local variable.

@@ -11,7 +11,9 @@
 //! to the thread's fault endpoint when it has one, instead of overwriting memory.
 //!
 //! The thread shares the root server's CSpace and VSpace, starts in `entry(arg)` with its IPC
-//! buffer pointer set, and suspends itself when `entry` returns or panics. [`Thread::spawn`]
+//! buffer pointer set, and suspends itself when `entry` returns or panics. The first thread
+//! started also gives the debug console its lock ([`sel4::debug::set_console_lock`]), so that
+//! `debug_println!` lines of different threads never interleave. [`Thread::spawn`]
 //! passes a word; [`Thread::spawn_with`] moves any value onto the new thread's stack.
 
 use core::ops::Range;
@@ -134,6 +136,11 @@ impl Thread {
         config: &ThreadConfig,
         place: impl FnOnce(Range<usize>) -> Result<(usize, usize, usize)>,
     ) -> Result<Self> {
+        // From now on several threads may print: each line must come out whole.
+        if !sel4::debug::has_console_lock() {
+            let lock = objects.allocate_fixed::<cap_type::Notification>()?;
+            sel4::debug::set_console_lock(lock);
+        }
         let tls_pages = crate::tls::area_size()
             .map_err(|_| sel4::Error::NotEnoughMemory)?
             .div_ceil(PAGE_SIZE);

@@ -6,16 +6,22 @@
 //! linker makes addressable as `__ehdr_start` when it is part of a loaded segment (as it is
 //! in seL4 root servers, linked with the default linker script plus `tls_rootserver.lds`).
 //!
-//! Layout (ELF TLS variant 1, AArch64 and the other architectures with TLS above the thread
-//! pointer): the thread pointer `tp` is aligned to `max(p_align, 16)`, and the TLS block
-//! starts at `tp + align_up(TLS_GAP_ABOVE_TP, p_align)`, the offset the linker used for the
-//! thread-pointer-relative addresses in the code.
+//! Layout: the thread pointer `tp` is aligned to `max(p_align, 16)`, and the TLS block is where
+//! the linker expects it when it computes the thread-pointer-relative addresses in the code,
+//! as the architecture's [`TlsVariant`] says (`crate::arch::TLS_VARIANT`):
+//!
+//! * ELF TLS variant 1 (AArch64, AArch32, RISC-V): the block lies above the thread pointer,
+//!   at `tp + align_up(gap, p_align)`, `gap` being the size of the ABI's thread control block
+//!   (16 bytes on AArch64, 8 on AArch32, none on RISC-V);
+//! * ELF TLS variant 2 (x86-64): the block lies below the thread pointer, ending at it:
+//!   it starts at `tp - align_up(p_memsz, p_align)`, and the word at `tp` holds `tp` itself
+//!   (code reads `%fs:0` to get the thread pointer as an address).
 
 use core::cell::UnsafeCell;
 use core::mem::size_of;
 use core::ptr;
 
-use crate::arch::TLS_GAP_ABOVE_TP;
+use crate::arch::TLS_VARIANT;
 use crate::STATIC_TLS_SIZE;
 
 /// The static area the root thread's TLS block goes in (`.bss`).
@@ -90,6 +96,23 @@ struct ProgramHeader {
     p_align: usize,
 }
 
+/// Where thread-local storage lies relative to the thread pointer: the two layouts of the ELF
+/// TLS ABI ("ELF Handling For Thread-Local Storage", Drepper).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+// Each architecture uses one of them.
+#[allow(dead_code)]
+pub(crate) enum TlsVariant {
+    /// Variant 1: the TLS block starts `align_up(gap, p_align)` bytes above the thread pointer,
+    /// `gap` bytes being reserved for the ABI's thread control block.
+    Above {
+        /// The bytes reserved between the thread pointer and the TLS block, before alignment.
+        gap: usize,
+    },
+    /// Variant 2: the TLS block ends at the thread pointer, and the word at the thread pointer
+    /// points to itself.
+    Below,
+}
+
 /// Where the TLS block goes in an area, for a TLS segment's size and alignment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Layout {
@@ -104,9 +127,12 @@ fn align_up(value: usize, align: usize) -> Option<usize> {
     Some(value.checked_add(align - 1)? & !(align - 1))
 }
 
+const TOO_LARGE: &str = "the TLS segment is too large or too strictly aligned";
+
 /// The layout of a TLS block of `memsz` bytes aligned to `align` in an area of `area_size`
-/// bytes at address `area_start`.
+/// bytes at address `area_start`, as `variant` lays it out.
 fn layout(
+    variant: TlsVariant,
     area_start: usize,
     area_size: usize,
     memsz: usize,
@@ -116,15 +142,45 @@ fn layout(
     if !align.is_power_of_two() {
         return Err("the PT_TLS alignment is not a power of two");
     }
-    let tp_address = align_up(area_start, align.max(16)).ok_or("the TLS alignment is too large")?;
-    let tp = tp_address - area_start;
-    let block = align_up(TLS_GAP_ABOVE_TP, align)
-        .and_then(|gap| tp.checked_add(gap))
-        .ok_or("the TLS alignment is too large")?;
-    match block.checked_add(memsz) {
-        Some(end) if end <= area_size => Ok(Layout { tp, block }),
-        _ => Err("the TLS block does not fit in its area (sel4_runtime::STATIC_TLS_SIZE bytes for the root thread)"),
+    let tp_align = align.max(16);
+    let (tp, block, end) = match variant {
+        TlsVariant::Above { gap } => {
+            let tp = align_up(area_start, tp_align).ok_or(TOO_LARGE)? - area_start;
+            let block = align_up(gap, align)
+                .and_then(|gap| tp.checked_add(gap))
+                .ok_or(TOO_LARGE)?;
+            (tp, block, block.checked_add(memsz).ok_or(TOO_LARGE)?)
+        }
+        TlsVariant::Below => {
+            let below = align_up(memsz, align).ok_or(TOO_LARGE)?;
+            let tp = area_start
+                .checked_add(below)
+                .and_then(|low| align_up(low, tp_align))
+                .ok_or(TOO_LARGE)?
+                - area_start;
+            let end = tp.checked_add(size_of::<usize>()).ok_or(TOO_LARGE)?;
+            (tp, tp - below, end)
+        }
+    };
+    if end <= area_size {
+        Ok(Layout { tp, block })
+    } else {
+        Err("the TLS block does not fit in its area (sel4_runtime::STATIC_TLS_SIZE bytes for the root thread)")
     }
+}
+
+/// The bytes an area needs for a TLS block of `memsz` bytes aligned to `align`, wherever the
+/// area starts (see `layout`).
+fn area_size_for(variant: TlsVariant, memsz: usize, align: usize) -> Option<usize> {
+    let tp_align = align.max(16);
+    // At most `tp_align - 1` bytes of padding below the thread pointer, then:
+    let reserved = match variant {
+        // the gap, its alignment padding and the block;
+        TlsVariant::Above { gap } => align_up(gap, align)?.checked_add(memsz)?,
+        // the block rounded up to its alignment, and the word at the thread pointer.
+        TlsVariant::Below => align_up(memsz, align)?.checked_add(size_of::<usize>())?,
+    };
+    tp_align.checked_add(reserved)
 }
 
 /// The program's loaded segments and TLS segment, found through its ELF header.
@@ -193,14 +249,13 @@ pub(crate) fn init() -> Result<usize, &'static str> {
 /// thread pointer (see `layout`).
 #[cfg_attr(not(sel4_cfg_LIB_SEL4_USE_THREAD_LOCALS), allow(dead_code))]
 pub(crate) fn area_size() -> Result<usize, &'static str> {
-    let Some(tls) = image()?.tls else {
-        return Ok(16);
-    };
-    let align = tls.p_align.max(16);
-    align
-        .checked_add(TLS_GAP_ABOVE_TP + align)
-        .and_then(|n| n.checked_add(tls.p_memsz))
-        .ok_or("the TLS segment is too large")
+    let (memsz, align) = image()?
+        .tls
+        .map_or((0, 1), |tls| (tls.p_memsz, tls.p_align.max(1)));
+    if !align.is_power_of_two() {
+        return Err("the PT_TLS alignment is not a power of two");
+    }
+    area_size_for(TLS_VARIANT, memsz, align).ok_or(TOO_LARGE)
 }
 
 /// Where the root server's image begins: the address of the first of the kernel's
@@ -217,18 +272,30 @@ pub(crate) fn image_start() -> Result<usize, &'static str> {
 /// `area` must be valid for writes of `size` bytes that nothing else uses.
 pub(crate) unsafe fn init_in(area: *mut u8, size: usize) -> Result<usize, &'static str> {
     let Image { bias, tls, .. } = image()?;
-    let Some(tls) = tls else {
-        // No thread-local variables at all: any thread pointer will do.
-        return Ok(area as usize);
-    };
-    let Layout { tp, block } = layout(area as usize, size, tls.p_memsz, tls.p_align)?;
-    let image = tls.p_vaddr.wrapping_add(bias) as *const u8;
-    // SAFETY: `layout` checked that `block + p_memsz` bytes fit in the area, which the caller
-    // gives us alone; the image is `p_filesz` bytes of a loaded segment, outside the area.
+    // Without thread-local variables the thread pointer still gets a valid place (and, in
+    // variant 2, its self-pointer): an empty TLS block.
+    let (image, filesz, memsz, align) = tls.map_or((ptr::null(), 0, 0, 1), |tls| {
+        (
+            tls.p_vaddr.wrapping_add(bias) as *const u8,
+            tls.p_filesz,
+            tls.p_memsz,
+            tls.p_align,
+        )
+    });
+    let Layout { tp, block } = layout(TLS_VARIANT, area as usize, size, memsz, align)?;
+    // SAFETY: `layout` checked that the block (`block + memsz` bytes) and, in variant 2, the
+    // word at the thread pointer fit in the area, which the caller gives us alone; the image
+    // is `filesz` bytes of a loaded segment, outside the area (`image()` checked `filesz <=
+    // memsz`). The thread pointer is aligned to 16 bytes, enough for a word.
     unsafe {
         let block = area.add(block);
-        ptr::copy_nonoverlapping(image, block, tls.p_filesz);
-        ptr::write_bytes(block.add(tls.p_filesz), 0, tls.p_memsz - tls.p_filesz);
+        if filesz != 0 {
+            ptr::copy_nonoverlapping(image, block, filesz);
+        }
+        ptr::write_bytes(block.add(filesz), 0, memsz - filesz);
+        if TLS_VARIANT == TlsVariant::Below {
+            area.add(tp).cast::<usize>().write(area as usize + tp);
+        }
     }
     Ok(area as usize + tp)
 }

@@ -4,15 +4,17 @@
 //! maps (thread stacks, IPC buffers, frames the program asks for) in a separate window,
 //! [`AddressSpace::WINDOW`], handed out upwards and never reused. Page tables are created on
 //! demand: when the kernel reports that a mapping has no page table at some level
-//! (`seL4_FailedLookup`), one is created from untyped memory and mapped there, and the mapping
-//! is tried again.
+//! (`seL4_FailedLookup`), one is created from untyped memory and mapped there (on x86-64 the
+//! page table, page directory or page-directory pointer table that the kernel's lookup level
+//! names; elsewhere a page table of the architecture's only kind), and the mapping is tried
+//! again.
 
 use core::ops::Range;
 
 use sel4::sys::seL4_Word;
 use sel4::{cap_type, init_thread, Cap, CapRights, Error, Result};
 
-use crate::arch::{DEFAULT_VM_ATTRIBUTES, PAGE_SIZE};
+use crate::arch::{self, DEFAULT_VM_ATTRIBUTES, PAGE_SIZE};
 use crate::objects::ObjectAllocator;
 
 /// The root server's address space, for mapping frames in the runtime's window; see the
@@ -30,9 +32,11 @@ impl Default for AddressSpace {
 }
 
 impl AddressSpace {
-    /// The virtual addresses the runtime maps into: 64 GiB from 64 GiB up, far above any root
-    /// server image and below the top of user space of every AArch64 configuration.
-    pub const WINDOW: Range<usize> = 0x10_0000_0000..0x20_0000_0000;
+    /// The virtual addresses the runtime maps into, far above any root server image and below
+    /// the top of user space: on 64-bit architectures 64 GiB from 64 GiB up
+    /// (`0x10_0000_0000..0x20_0000_0000`), on 32-bit ones the upper half of user space
+    /// (`seL4_UserTop / 2..seL4_UserTop`).
+    pub const WINDOW: Range<usize> = arch::VSPACE_WINDOW;
 
     /// The root server's address space ([`init_thread::VSPACE`]), with the whole window free.
     pub const fn new() -> Self {
@@ -77,7 +81,7 @@ impl AddressSpace {
         vaddr: usize,
         rights: CapRights,
     ) -> Result<()> {
-        // One missing page table per level at most.
+        // One missing paging structure per level at most.
         for _ in 0..4 {
             match frame.map(
                 self.vspace,
@@ -86,8 +90,7 @@ impl AddressSpace {
                 DEFAULT_VM_ATTRIBUTES,
             ) {
                 Err(Error::FailedLookup) => {
-                    let table = objects.allocate_fixed::<cap_type::PageTable>()?;
-                    table.map(self.vspace, vaddr as seL4_Word, DEFAULT_VM_ATTRIBUTES)?;
+                    arch::map_paging_structure(objects, self.vspace, vaddr)?;
                 }
                 other => return other,
             }

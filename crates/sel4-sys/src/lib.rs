@@ -16,9 +16,9 @@
 //! directory on to dependents' build scripts as `DEP_SEL4_GENERATED_DIR` (and the flags file as
 //! `DEP_SEL4_CFG_RUSTFLAGS`) so that they can do the same.
 //!
-//! Supported targets: `aarch64-unknown-none`, `armv7a-none-eabi`,
-//! `riscv64gc-unknown-none-elf`, `riscv32imac-unknown-none-elf`, `x86_64-unknown-none` (and
-//! other targets of the same architectures).
+//! Supported architectures: aarch64, aarch32 (`arm`), riscv64, riscv32 and x86_64. Which Rust
+//! target fits a kernel build (its C code's float ABI decides) is in the generated
+//! `contract.json`, from the generator's table `tools/sel4gen/archinfo.py`.
 //!
 //! Cargo feature `define-ipc-buffer`: define libsel4's `__sel4_ipc_buffer` in this crate
 //! instead of expecting a C runtime to define it (see [`ipc_buffer`]).

@@ -9,8 +9,11 @@
 //! [`debug_println!`]: crate::debug_println
 
 use core::fmt;
+#[cfg(sel4_cfg_PRINTING)]
+use core::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::{Cap, CapType};
+use crate::sync::RawMutex;
+use crate::{cap_type, Cap, CapType};
 
 /// Whether the kernel has a debug console (`PRINTING`), so that output here is shown.
 pub const PRINTING: bool = cfg!(sel4_cfg_PRINTING);
@@ -57,12 +60,72 @@ impl fmt::Write for DebugWriter {
 pub fn _print(args: fmt::Arguments<'_>) {
     #[cfg(sel4_cfg_PRINTING)]
     {
+        let _console = lock_console();
         // `DebugWriter` never fails; an error could only come from a `Display`
         // implementation, and there is nothing better to do with it than stop printing.
         let _ = fmt::Write::write_fmt(&mut DebugWriter, args);
     }
     #[cfg(not(sel4_cfg_PRINTING))]
     let _ = args;
+}
+
+/// The lock that keeps [`debug_print!`] and [`debug_println!`] calls of different threads
+/// from interleaving: without a notification (one thread) printing takes no lock.
+///
+/// [`debug_print!`]: crate::debug_print
+/// [`debug_println!`]: crate::debug_println
+static CONSOLE: RawMutex = RawMutex::new();
+/// The IPC buffer address of the thread holding [`CONSOLE`] (a thread's identity that needs
+/// no thread-local storage of this crate), 0 when free: a panic while printing prints
+/// its message instead of waiting for itself.
+#[cfg(sel4_cfg_PRINTING)]
+static CONSOLE_OWNER: AtomicUsize = AtomicUsize::new(0);
+
+/// Makes [`debug_print!`] and [`debug_println!`] take a lock that sleeps on `notification`,
+/// so that each call's text comes out whole when several threads print. `sel4-runtime` calls
+/// it when it starts the first thread; a program that starts threads of its own calls it
+/// before, with a notification nothing else uses.
+///
+/// [`debug_print!`]: crate::debug_print
+/// [`debug_println!`]: crate::debug_println
+pub fn set_console_lock(notification: Cap<cap_type::Notification>) {
+    CONSOLE.set_notification(notification);
+}
+
+/// Whether [`set_console_lock`] was called.
+pub fn has_console_lock() -> bool {
+    CONSOLE.has_notification()
+}
+
+/// The console, held by this thread until the guard is dropped.
+#[cfg(sel4_cfg_PRINTING)]
+struct ConsoleGuard;
+
+#[cfg(sel4_cfg_PRINTING)]
+impl Drop for ConsoleGuard {
+    fn drop(&mut self) {
+        CONSOLE_OWNER.store(0, Ordering::Relaxed);
+        // SAFETY: a `ConsoleGuard` exists only while its thread holds the lock.
+        unsafe { CONSOLE.unlock() }
+    }
+}
+
+/// Takes the console lock if there is one and this thread does not hold it already.
+#[cfg(sel4_cfg_PRINTING)]
+fn lock_console() -> Option<ConsoleGuard> {
+    // Checked first: before threads exist (and before thread-local storage is set up, when a
+    // panic may print) nothing below must run.
+    if !CONSOLE.has_notification() {
+        return None;
+    }
+    // SAFETY: reads the calling thread's IPC buffer pointer, set once threads exist.
+    let me = unsafe { sel4_sys::seL4_GetIPCBuffer() } as usize;
+    if CONSOLE_OWNER.load(Ordering::Relaxed) == me {
+        return None;
+    }
+    CONSOLE.lock();
+    CONSOLE_OWNER.store(me, Ordering::Relaxed);
+    Some(ConsoleGuard)
 }
 
 /// Prints to the kernel's debug console, formatting like `print!`; nothing without
@@ -95,6 +158,8 @@ macro_rules! debug_println {
 ///
 /// For `#[panic_handler]` functions (`sel4-runtime`'s, or a program's own).
 pub fn print_panic(info: &core::panic::PanicInfo<'_>) {
+    #[cfg(sel4_cfg_PRINTING)]
+    let _console = lock_console();
     match info.location() {
         Some(location) => crate::debug_println!("panicked at {location}:"),
         None => crate::debug_println!("panicked:"),
@@ -140,10 +205,38 @@ pub enum CapTag {
     Arch(u32),
 }
 
+/// The kernel's tags of the capabilities after the thread's, on 64-bit kernels.
+#[cfg(target_pointer_width = "64")]
+mod late_tags {
+    pub(super) const IRQ_CONTROL: u32 = 14;
+    pub(super) const IRQ_HANDLER: u32 = 16;
+    pub(super) const ZOMBIE: u32 = 18;
+    pub(super) const DOMAIN: u32 = 20;
+    pub(super) const SCHED_CONTEXT: u32 = 22;
+    pub(super) const SCHED_CONTROL: u32 = 24;
+}
+
+/// The kernel's tags of the capabilities after the thread's, on 32-bit kernels (8-bit tags).
+#[cfg(not(target_pointer_width = "64"))]
+mod late_tags {
+    pub(super) const IRQ_CONTROL: u32 = 0x0e;
+    pub(super) const IRQ_HANDLER: u32 = 0x1e;
+    pub(super) const ZOMBIE: u32 = 0x2e;
+    pub(super) const DOMAIN: u32 = 0x3e;
+    pub(super) const SCHED_CONTEXT: u32 = 0x4e;
+    pub(super) const SCHED_CONTROL: u32 = 0x5e;
+}
+
 impl CapTag {
     /// The tag for the kernel's number.
+    ///
+    /// The numbers are the kernel's `structures_64.bf`/`structures_32.bf` (and each mode's
+    /// `structures.bf`): the same up to the thread capability, then, on 32-bit kernels, 8-bit
+    /// tags whose low 4 bits are `0xe` (`0x0e`, `0x1e`, ...), where 64-bit kernels go on
+    /// counting in twos.
     #[inline]
     pub const fn from_raw(tag: u32) -> Self {
+        use late_tags::*;
         match tag {
             0 => Self::Null,
             2 => Self::Untyped,
@@ -152,18 +245,18 @@ impl CapTag {
             8 => Self::Reply,
             10 => Self::CNode,
             12 => Self::Thread,
-            14 => Self::IrqControl,
-            16 => Self::IrqHandler,
-            18 => Self::Zombie,
-            20 => Self::Domain,
-            22 => Self::SchedContext,
-            24 => Self::SchedControl,
+            IRQ_CONTROL => Self::IrqControl,
+            IRQ_HANDLER => Self::IrqHandler,
+            ZOMBIE => Self::Zombie,
+            DOMAIN => Self::Domain,
+            SCHED_CONTEXT => Self::SchedContext,
+            SCHED_CONTROL => Self::SchedControl,
             other => Self::Arch(other),
         }
     }
 
     /// The object type number ([`ObjectType::OBJECT_TYPE`](crate::ObjectType::OBJECT_TYPE))
-    /// of the object such a capability names, for the types [`cap_type`](crate::cap_type)
+    /// of the object such a capability names, for the types [`cap_type`]
     /// has; `None` for the others.
     #[inline]
     pub const fn object_type(self) -> Option<sel4_sys::seL4_Word> {

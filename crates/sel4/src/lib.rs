@@ -21,7 +21,9 @@
 //! * [`init_thread`]: the capabilities the kernel places in the root task's CSpace.
 //! * [`debug_print!`] / [`debug_println!`] and [`debug::DebugWriter`]: formatted output on the
 //!   kernel's debug console, compiled in only when the kernel has `PRINTING`
-//!   (`sel4_cfg_PRINTING`); otherwise they compile to nothing.
+//!   (`sel4_cfg_PRINTING`); otherwise they compile to nothing. Once threads exist, each
+//!   call's text comes out whole ([`debug::set_console_lock`]).
+//! * [`sync`]: a lock over a notification ([`sync::Mutex`]) for threads sharing data.
 //!
 //! Everything is `#[inline]` over the raw stubs: a method compiles to the same instructions as
 //! the `sel4_sys` call it wraps.
@@ -59,6 +61,7 @@ mod invocations;
 mod ipc;
 mod object;
 mod rights;
+pub mod sync;
 
 pub use bootinfo::{BootInfo, ExtraChunk, ExtraChunks, SlotRegion, UntypedInfo, Untypeds};
 pub use cap::{cap_type, init_thread, CNodeSlots, Cap, CapType, FixedSizeObject, ObjectType, Slot};

@@ -185,3 +185,20 @@ arch_blueprints! {
     /// An address-space root (`seL4_X64_PML4Object`).
     Pml4 = seL4_X64_PML4Object, seL4_PML4Bits => Pml4;
 }
+
+// A virtual CPU exists on Arm kernels that are hypervisors; its size is fixed.
+#[cfg(all(
+    any(target_arch = "aarch64", target_arch = "arm"),
+    sel4_cfg_ARM_HYPERVISOR_SUPPORT
+))]
+impl crate::ObjectType for crate::cap_type::Vcpu {
+    const OBJECT_TYPE: seL4_Word = sel4_sys::seL4_ARM_VCPUObject as seL4_Word;
+}
+
+#[cfg(all(
+    any(target_arch = "aarch64", target_arch = "arm"),
+    sel4_cfg_ARM_HYPERVISOR_SUPPORT
+))]
+impl crate::FixedSizeObject for crate::cap_type::Vcpu {
+    const SIZE_BITS: seL4_Word = sel4_sys::seL4_ARM_VCPUBits as seL4_Word;
+}

@@ -7,6 +7,7 @@ use sel4::{cap_type, Cap, Fault, MessageInfo};
 use sel4_runtime::thread::{Thread, ThreadConfig};
 
 use super::{badged, new_object, spawn, Replier};
+use crate::arch::BOGUS_SYSCALL;
 use crate::harness::{check, equal, ok, Ctx, Failure, Outcome};
 
 const FAULT_BADGE: seL4_Word = 0xfa;
@@ -85,8 +86,7 @@ pub fn stack_overflow(ctx: &mut Ctx) -> Outcome {
 }
 
 fn undefined_instruction(_: &'static ()) {
-    // SAFETY: not safe: the instruction is undefined, and the exception is the point.
-    unsafe { core::arch::asm!("udf #0") };
+    crate::arch::undefined_instruction();
 }
 
 pub fn user_exception(ctx: &mut Ctx) -> Outcome {
@@ -96,11 +96,8 @@ pub fn user_exception(ctx: &mut Ctx) -> Outcome {
     }
 }
 
-const BOGUS_SYSCALL: isize = -100;
-
 fn bogus_syscall(_: &'static ()) {
-    // SAFETY: an unknown system call number only makes the kernel send a fault.
-    unsafe { core::arch::asm!("svc #0", in("x7") BOGUS_SYSCALL) };
+    crate::arch::bogus_syscall();
 }
 
 pub fn unknown_syscall(ctx: &mut Ctx) -> Outcome {
@@ -123,7 +120,7 @@ fn invoke_nowhere(slot: &'static seL4_Word) {
 pub fn cap_fault(ctx: &mut Ctx) -> Outcome {
     // An empty slot is a null capability, whose invocation is an error; an address that does
     // not resolve (the root CNode's guard is zero) is a lookup failure, a fault.
-    let nowhere: seL4_Word = 1 << 40;
+    let nowhere = crate::arch::UNRESOLVED_CPTR;
     match run_until_fault(ctx, invoke_nowhere, nowhere)?.1 {
         Fault::CapFault(fault) => {
             equal(fault.addr, nowhere, "capability address")?;

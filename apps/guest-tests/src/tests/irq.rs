@@ -7,16 +7,29 @@ use sel4::{cap_type, init_thread, Cap, Error};
 use super::new_object;
 use crate::harness::{equal, fails_with, ok, Ctx, Outcome};
 
+#[cfg(not(target_arch = "x86_64"))]
 const DEPTH: u8 = sel4::sys::seL4_WordBits as u8;
-/// Shared peripheral interrupts that no device of either test platform (qemu-arm-virt,
-/// zynqmp) uses and the kernel does not reserve.
-const SPARE_IRQ: seL4_Word = 100;
 
+/// An interrupt number no controller has.
+#[cfg(not(target_arch = "x86_64"))]
+const NO_SUCH_IRQ: seL4_Word = 100_000;
+
+/// `IrqControl::get` (Arm, RISC-V): a handler for a spare interrupt, then what the handler
+/// does. Where the platform has no interrupt to give (Spike), every number is out of range.
+#[cfg(not(target_arch = "x86_64"))]
 pub fn control_and_handler(ctx: &mut Ctx) -> Outcome {
     let control = init_thread::IRQ_CONTROL;
     let slot = ok(ctx.objects.alloc_slot(), "slot")?;
+    let Some(spare) = crate::arch::SPARE_IRQ else {
+        fails_with(
+            control.get(1, init_thread::CNODE, slot, DEPTH),
+            Error::RangeError,
+            "an IRQ on a platform without any",
+        )?;
+        return handler_errors();
+    };
     ok(
-        control.get(SPARE_IRQ, init_thread::CNODE, slot, DEPTH),
+        control.get(spare, init_thread::CNODE, slot, DEPTH),
         "get an IRQ handler",
     )?;
     let handler = Cap::<cap_type::IrqHandler>::from_bits(slot);
@@ -27,15 +40,21 @@ pub fn control_and_handler(ctx: &mut Ctx) -> Outcome {
     )?;
     let other = ok(ctx.objects.alloc_slot(), "slot")?;
     fails_with(
-        control.get(SPARE_IRQ, init_thread::CNODE, other, DEPTH),
+        control.get(spare, init_thread::CNODE, other, DEPTH),
         Error::RevokeFirst,
         "the same IRQ twice",
     )?;
     fails_with(
-        control.get(100_000, init_thread::CNODE, other, DEPTH),
+        control.get(NO_SUCH_IRQ, init_thread::CNODE, other, DEPTH),
         Error::RangeError,
         "an IRQ beyond the controller",
     )?;
+    use_handler(ctx, handler)
+}
+
+/// What a handler does: a notification to deliver its interrupt to, acknowledging, clearing;
+/// and the same invocations on a capability that is not a handler.
+pub fn use_handler(ctx: &mut Ctx, handler: Cap<cap_type::IrqHandler>) -> Outcome {
     let ntfn = new_object::<cap_type::Notification>(ctx, "notification")?;
     ok(handler.set_notification(ntfn), "set notification")?;
     fails_with(
@@ -45,18 +64,86 @@ pub fn control_and_handler(ctx: &mut Ctx) -> Outcome {
     )?;
     ok(handler.ack(), "ack")?;
     ok(handler.clear(), "clear")?;
+    equal(
+        handler.debug_identify(),
+        Some(CapTag::IrqHandler),
+        "handler after clear",
+    )?;
+    handler_errors()
+}
+
+/// The handler's invocations on a TCB.
+fn handler_errors() -> Outcome {
+    let not_a_handler = init_thread::TCB.cast::<cap_type::IrqHandler>();
     fails_with(
-        init_thread::TCB.cast::<cap_type::IrqHandler>().ack(),
+        not_a_handler.set_notification(init_thread::TCB.cast()),
         Error::IllegalOperation,
-        "ack on a TCB",
+        "set notification on a TCB",
+    )?;
+    fails_with(
+        not_a_handler.clear(),
+        Error::IllegalOperation,
+        "clear on a TCB",
+    )?;
+    fails_with(not_a_handler.ack(), Error::IllegalOperation, "ack on a TCB")
+}
+
+/// `IrqControl::get_trigger` (RISC-V, and Arm with SMP, whose SGI test does not run): an
+/// edge-triggered handler for the spare interrupt after the one `control_and_handler` takes.
+#[cfg(any(
+    target_arch = "riscv64",
+    target_arch = "riscv32",
+    all(
+        any(target_arch = "aarch64", target_arch = "arm"),
+        sel4_cfg_ENABLE_SMP_SUPPORT
+    )
+))]
+pub fn trigger(ctx: &mut Ctx) -> Outcome {
+    let control = init_thread::IRQ_CONTROL;
+    let slot = ok(ctx.objects.alloc_slot(), "slot")?;
+    let Some(spare) = crate::arch::SPARE_IRQ else {
+        return fails_with(
+            control.get_trigger(1, 1, init_thread::CNODE, slot, DEPTH),
+            Error::RangeError,
+            "an IRQ on a platform without any",
+        );
+    };
+    ok(
+        control.get_trigger(spare + 1, 1, init_thread::CNODE, slot, DEPTH),
+        "get an edge-triggered IRQ handler",
+    )?;
+    equal(
+        Cap::<cap_type::IrqHandler>::from_bits(slot).debug_identify(),
+        Some(CapTag::IrqHandler),
+        "handler",
+    )?;
+    let other = ok(ctx.objects.alloc_slot(), "slot")?;
+    fails_with(
+        control.get_trigger(spare + 1, 0, init_thread::CNODE, other, DEPTH),
+        Error::RevokeFirst,
+        "the same IRQ twice",
+    )?;
+    fails_with(
+        control.get_trigger(NO_SUCH_IRQ, 1, init_thread::CNODE, other, DEPTH),
+        Error::RangeError,
+        "an IRQ beyond the controller",
     )
 }
 
+/// `IrqControl::get_trigger` and `IrqControl::issue_sgi_signal` (Arm without SMP): an
+/// edge-triggered handler, and a capability to signal software-generated interrupt 1 to core 0.
+#[cfg(all(
+    any(target_arch = "aarch64", target_arch = "arm"),
+    not(sel4_cfg_ENABLE_SMP_SUPPORT)
+))]
 pub fn trigger_and_sgi(ctx: &mut Ctx) -> Outcome {
+    let Some(spare) = crate::arch::SPARE_IRQ else {
+        return Err("no spare IRQ on this Arm platform".into());
+    };
     let control = init_thread::IRQ_CONTROL;
     let slot = ok(ctx.objects.alloc_slot(), "slot")?;
     ok(
-        control.get_trigger(SPARE_IRQ + 1, 1, init_thread::CNODE, slot, DEPTH),
+        control.get_trigger(spare + 1, 1, init_thread::CNODE, slot, DEPTH),
         "get an edge-triggered IRQ handler",
     )?;
     equal(
@@ -110,6 +197,42 @@ pub fn domain_set(ctx: &mut Ctx) -> Outcome {
     )
 }
 
+/// `IrqControl::get_trigger_core` (Arm with SMP): a handler for a shared interrupt delivered to
+/// core 0; a core the kernel does not have is refused.
+#[cfg(all(
+    any(target_arch = "aarch64", target_arch = "arm"),
+    sel4_cfg_ENABLE_SMP_SUPPORT
+))]
+pub fn trigger_core(ctx: &mut Ctx) -> Outcome {
+    let Some(spare) = crate::arch::SPARE_IRQ else {
+        return Err("no spare IRQ on this Arm platform".into());
+    };
+    let control = init_thread::IRQ_CONTROL;
+    let slot = ok(ctx.objects.alloc_slot(), "slot")?;
+    let other = ok(ctx.objects.alloc_slot(), "slot")?;
+    let cores = sel4::sys::config::MAX_NUM_NODES as seL4_Word;
+    fails_with(
+        control.get_trigger_core(spare + 2, 1, init_thread::CNODE, other, DEPTH, cores),
+        Error::InvalidArgument,
+        "a core past the last",
+    )?;
+    ok(
+        control.get_trigger_core(spare + 2, 1, init_thread::CNODE, slot, DEPTH, 0),
+        "get an edge-triggered IRQ handler on core 0",
+    )?;
+    equal(
+        Cap::<cap_type::IrqHandler>::from_bits(slot).debug_identify(),
+        Some(CapTag::IrqHandler),
+        "handler",
+    )?;
+    fails_with(
+        control.get_trigger_core(spare + 2, 1, init_thread::CNODE, other, DEPTH, 0),
+        Error::RevokeFirst,
+        "the same IRQ twice",
+    )
+}
+
+#[cfg(target_arch = "aarch64")]
 pub fn smc(_ctx: &mut Ctx) -> Outcome {
     // The root task has no SMC capability unless the kernel allows SMC calls.
     let args = sel4::sys::seL4_ARM_SMCContext::default();

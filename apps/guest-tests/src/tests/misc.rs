@@ -118,7 +118,31 @@ pub fn bootinfo(ctx: &mut Ctx) -> Outcome {
     check(bootinfo.extra().count() >= 1, || {
         "no extra boot information chunk".into()
     })?;
-    let Some(dtb) = bootinfo.device_tree() else {
+    // x86 boots without a device tree; its kernel always passes the TSC frequency.
+    #[cfg(target_arch = "x86_64")]
+    {
+        equal(bootinfo.device_tree(), None, "device tree on x86")?;
+        let tsc = bootinfo
+            .extra()
+            .find(|chunk| chunk.id == sel4::sys::SEL4_BOOTINFO_HEADER_X86_TSC_FREQ as seL4_Word)
+            .ok_or("no TSC frequency in the extra boot information")?;
+        let mhz = tsc
+            .data
+            .get(..4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+        check(mhz.is_some_and(|mhz| mhz > 0), || {
+            format!("TSC frequency {mhz:?} MHz")
+        })
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        device_tree_magic(ctx)
+    }
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn device_tree_magic(ctx: &Ctx) -> Outcome {
+    let Some(dtb) = ctx.bootinfo.device_tree() else {
         return Err("no device tree in the extra boot information".into());
     };
     equal(

@@ -7,6 +7,7 @@ use sel4::{cap_type, init_thread, Cap, Error};
 use sel4_runtime::thread::ThreadConfig;
 
 use super::{badged, new_object, spawn, Replier};
+use crate::arch::{pc_sp_arg_other, user_context};
 use crate::harness::{check, equal, fails_with, ok, Ctx, Failure, Outcome};
 
 const REGISTER_WORDS: seL4_Word =
@@ -73,13 +74,7 @@ pub fn configure(ctx: &mut Ctx) -> Outcome {
 pub fn registers(ctx: &mut Ctx) -> Outcome {
     let (tcb, frame, buffer) = tcb_and_frame(ctx)?;
     ok(configure_tcb(tcb, frame, buffer), "configure")?;
-    let regs = seL4_UserContext {
-        pc: 0x40_0000,
-        sp: 0x80_0000,
-        x0: 123,
-        x30: 0xabc,
-        ..Default::default()
-    };
+    let regs = user_context(0x40_0000, 0x80_0000, 123, 0xabc);
     ok(
         tcb.write_registers(false, 0, REGISTER_WORDS, &regs),
         "write registers",
@@ -89,8 +84,8 @@ pub fn registers(ctx: &mut Ctx) -> Outcome {
         "read registers",
     )?;
     equal(
-        (read.pc, read.sp, read.x0, read.x30),
-        (regs.pc, regs.sp, regs.x0, regs.x30),
+        pc_sp_arg_other(&read),
+        pc_sp_arg_other(&regs),
         "registers read back",
     )?;
     fails_with(
@@ -113,11 +108,9 @@ pub fn registers(ctx: &mut Ctx) -> Outcome {
         target.read_registers(false, 0, REGISTER_WORDS),
         "read copied registers",
     )?;
-    equal(
-        (copied.pc, copied.x0),
-        (regs.pc, regs.x0),
-        "registers copied",
-    )
+    let (pc, _, arg, _) = pc_sp_arg_other(&copied);
+    let (regs_pc, _, regs_arg, _) = pc_sp_arg_other(&regs);
+    equal((pc, arg), (regs_pc, regs_arg), "registers copied")
 }
 
 pub fn priorities(ctx: &mut Ctx) -> Outcome {
@@ -292,4 +285,22 @@ pub fn thread_tls_and_ipc_buffer(ctx: &mut Ctx) -> Outcome {
     check(thread.guard_page() + 4096 == thread.stack().start, || {
         "guard page right below the stack".into()
     })
+}
+
+/// `Tcb::set_affinity` (SMP kernels without MCS): a new thread moves to core 0 (it has at
+/// least one) and not to a core past the last.
+#[cfg(all(sel4_cfg_ENABLE_SMP_SUPPORT, not(sel4_cfg_KERNEL_MCS)))]
+pub fn affinity(ctx: &mut Ctx) -> Outcome {
+    let tcb = new_object::<cap_type::Tcb>(ctx, "TCB")?;
+    ok(tcb.set_affinity(0), "core 0")?;
+    fails_with(
+        tcb.set_affinity(sel4::sys::config::MAX_NUM_NODES as seL4_Word),
+        Error::IllegalOperation,
+        "a core past the last",
+    )?;
+    fails_with(
+        init_thread::CNODE.cast::<cap_type::Tcb>().set_affinity(0),
+        Error::IllegalOperation,
+        "a CNode",
+    )
 }

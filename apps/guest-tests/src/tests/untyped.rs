@@ -1,7 +1,7 @@
 //! Untyped memory: retype, with each kind of error.
 
 use sel4::debug::CapTag;
-use sel4::{cap_type, init_thread, ArchObjectBlueprint, Cap, Error, ObjectBlueprint};
+use sel4::{cap_type, init_thread, Cap, Error, ObjectBlueprint};
 
 use crate::harness::{equal, fails_with, ok, Ctx, Outcome};
 
@@ -52,7 +52,7 @@ pub fn retype(ctx: &mut Ctx) -> Outcome {
         "new CNode",
     )?;
     let slot = ok(ctx.objects.alloc_slot(), "slot")?;
-    let page = ObjectBlueprint::Arch(ArchObjectBlueprint::SmallPage);
+    let page = ObjectBlueprint::Arch(crate::arch::SMALL_PAGE);
     ok(
         untyped.retype(page, init_thread::CNODE.slots(slot, 1)),
         "retype a page",
@@ -78,7 +78,7 @@ pub fn retype(ctx: &mut Ctx) -> Outcome {
 pub fn retype_errors(ctx: &mut Ctx) -> Outcome {
     let untyped = small_untyped(ctx, 12)?;
     let slot = ok(ctx.objects.alloc_slot(), "slot")?;
-    let page = ObjectBlueprint::Arch(ArchObjectBlueprint::SmallPage);
+    let page = ObjectBlueprint::Arch(crate::arch::SMALL_PAGE);
     ok(
         untyped.retype(page, init_thread::CNODE.slots(slot, 1)),
         "a page fills 4 KiB",

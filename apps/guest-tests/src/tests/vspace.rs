@@ -2,18 +2,28 @@
 
 use core::ptr;
 
-use sel4::sys::{seL4_ARM_Default_VMAttributes as ATTRS, seL4_Word};
-use sel4::{cap_type, init_thread, ArchObjectBlueprint, Cap, CapRights, Error, ObjectBlueprint};
+use sel4::sys::seL4_Word;
+use sel4::{cap_type, init_thread, Cap, CapRights, Error, ObjectBlueprint};
 
 use super::new_object;
+use crate::arch::{ATTRS, PAGE, TABLE_SPAN, UPPER_SPAN, VSPACE_ROOT};
 use crate::harness::{check, equal, fails_with, ok, Ctx, Failure, Outcome};
 
-const PAGE: usize = 4096;
-const LARGE: usize = 2 << 20;
+/// Reserves `pages` pages that one last-level page table maps (reserving again when they would
+/// straddle two), and returns the first address.
+fn reserve_in_one_table(ctx: &mut Ctx, pages: usize) -> Result<usize, Failure> {
+    loop {
+        let base = ok(ctx.vspace.reserve(pages), "reserve pages")?;
+        if base / TABLE_SPAN == (base + pages * PAGE - 1) / TABLE_SPAN {
+            return Ok(base);
+        }
+    }
+}
 
-/// A fresh frame mapped read-write at a fresh address, with page tables in place around it.
+/// A fresh frame mapped read-write at a fresh address, with page tables in place around it;
+/// the page after it is free, and in the same page table.
 fn mapped_frame(ctx: &mut Ctx) -> Result<(Cap<cap_type::Page>, usize), Failure> {
-    let base = ok(ctx.vspace.reserve(2), "reserve pages")?;
+    let base = reserve_in_one_table(ctx, 3)?;
     // The runtime's mapping creates the page tables; the test maps the second page itself.
     ok(
         ctx.vspace.map_new_frame(&mut ctx.objects, base),
@@ -63,7 +73,9 @@ pub fn page_map_use_unmap(ctx: &mut Ctx) -> Outcome {
         ),
         "remap read-only",
     )?;
-    let elsewhere = ok(ctx.vspace.reserve(1), "reserve")? as seL4_Word;
+    // The third page of `mapped_frame`'s, in the same page table (some architectures look up
+    // the page table before they check whether the frame is mapped elsewhere).
+    let elsewhere = (vaddr + PAGE) as seL4_Word;
     fails_with(
         frame.map(init_thread::VSPACE, elsewhere, CapRights::READ_WRITE, ATTRS),
         Error::InvalidArgument,
@@ -99,6 +111,7 @@ pub fn page_map_use_unmap(ctx: &mut Ctx) -> Outcome {
     )
 }
 
+#[cfg(any(target_arch = "aarch64", target_arch = "arm"))]
 pub fn page_cache(ctx: &mut Ctx) -> Outcome {
     let (frame, _) = mapped_frame(ctx)?;
     let size = PAGE as seL4_Word;
@@ -125,7 +138,9 @@ pub fn page_cache(ctx: &mut Ctx) -> Outcome {
 }
 
 pub fn page_table(ctx: &mut Ctx) -> Outcome {
-    // A 2 MiB-aligned address whose upper levels exist: map a frame there first.
+    // An address at the start of what a page table maps, whose upper levels exist (on the
+    // architectures that have them): map a frame in the span before it first.
+    const LARGE: usize = TABLE_SPAN;
     let reserved = ok(ctx.vspace.reserve(3 * LARGE / PAGE), "reserve")?;
     let first = reserved.next_multiple_of(LARGE);
     ok(
@@ -134,8 +149,8 @@ pub fn page_table(ctx: &mut Ctx) -> Outcome {
     )?;
     let second = (first + LARGE) as seL4_Word;
     let table = new_object::<cap_type::PageTable>(ctx, "page table")?;
-    // The next 2 MiB may need a new level above it when it crosses into another 1 GiB.
-    if (first + LARGE).is_multiple_of(1 << 30) {
+    // The next span may need a new level above it when it crosses into another 1 GiB.
+    if UPPER_SPAN.is_some_and(|upper| (first + LARGE).is_multiple_of(upper)) {
         return Err("test address crosses a 1 GiB boundary; move the window".into());
     }
     ok(
@@ -166,6 +181,8 @@ pub fn page_table(ctx: &mut Ctx) -> Outcome {
     )
 }
 
+/// The cache operations of the address-space root: AArch64's VSpace, AArch32's page directory.
+#[cfg(any(target_arch = "aarch64", target_arch = "arm"))]
 pub fn vspace_cache(ctx: &mut Ctx) -> Outcome {
     let (_, vaddr) = mapped_frame(ctx)?;
     let (start, end) = (vaddr as seL4_Word, (vaddr + PAGE) as seL4_Word);
@@ -184,7 +201,7 @@ pub fn vspace_cache(ctx: &mut Ctx) -> Outcome {
     )?;
     fails_with(
         init_thread::TCB
-            .cast::<cap_type::VSpace>()
+            .cast::<cap_type::VSpaceRoot>()
             .clean_data(start, end),
         Error::IllegalOperation,
         "a TCB",
@@ -221,9 +238,8 @@ pub fn asid_pool(ctx: &mut Ctx) -> Outcome {
         Error::InvalidCapability,
         "an untyped of the wrong size",
     )?;
-    let vspace: Cap<cap_type::VSpace> = ok(
-        ctx.objects
-            .allocate_as(ObjectBlueprint::Arch(ArchObjectBlueprint::VSpace)),
+    let vspace: Cap<cap_type::VSpaceRoot> = ok(
+        ctx.objects.allocate_as(ObjectBlueprint::Arch(VSPACE_ROOT)),
         "VSpace",
     )?;
     ok(pool.assign(vspace), "assign a new VSpace")?;
@@ -232,13 +248,83 @@ pub fn asid_pool(ctx: &mut Ctx) -> Outcome {
         Error::InvalidCapability,
         "assign it twice",
     )?;
-    let second: Cap<cap_type::VSpace> = ok(
-        ctx.objects
-            .allocate_as(ObjectBlueprint::Arch(ArchObjectBlueprint::VSpace)),
+    let second: Cap<cap_type::VSpaceRoot> = ok(
+        ctx.objects.allocate_as(ObjectBlueprint::Arch(VSPACE_ROOT)),
         "VSpace",
     )?;
     ok(
         init_thread::ASID_POOL.assign(second),
         "assign with the root task's pool",
     )
+}
+
+/// Page tables at every level below the root (AArch64 and RISC-V have one page-table object
+/// for all levels): in a region nothing maps yet, a frame's mapping fails until a page table is
+/// mapped at each missing level, each table going to the first level that lacks one; a table
+/// more is refused. With the last table unmapped, another takes its place.
+#[cfg(any(
+    target_arch = "aarch64",
+    target_arch = "riscv64",
+    target_arch = "riscv32"
+))]
+pub fn page_table_levels(ctx: &mut Ctx) -> Outcome {
+    // On the 64-bit architectures a fresh 1 GiB lacks two levels (the table of its 2 MiB
+    // spans and the page table); with Sv32 a fresh 4 MiB lacks the page table only.
+    let (region, missing) = match UPPER_SPAN {
+        Some(upper) => (upper, 2),
+        None => (TABLE_SPAN, 1),
+    };
+    let reserved = ok(ctx.vspace.reserve(2 * region / PAGE), "reserve a region")?;
+    let base = reserved.next_multiple_of(region) as seL4_Word;
+    let frame = new_object::<cap_type::Page>(ctx, "frame")?;
+    fails_with(
+        frame.map(init_thread::VSPACE, base, CapRights::READ_WRITE, ATTRS),
+        Error::FailedLookup,
+        "a frame where no page table is",
+    )?;
+    let mut tables = alloc::vec::Vec::new();
+    for level in 0..missing {
+        let table = new_object::<cap_type::PageTable>(ctx, "page table")?;
+        ok(
+            table.map(init_thread::VSPACE, base, ATTRS),
+            &alloc::format!("page table {level} of {missing}"),
+        )?;
+        tables.push(table);
+    }
+    let spare = new_object::<cap_type::PageTable>(ctx, "page table")?;
+    fails_with(
+        spare.map(init_thread::VSPACE, base, ATTRS),
+        Error::DeleteFirst,
+        "a page table below the last level",
+    )?;
+    ok(
+        frame.map(init_thread::VSPACE, base, CapRights::READ_WRITE, ATTRS),
+        "map a frame through the new tables",
+    )?;
+    let word = base as usize as *mut u64;
+    // SAFETY: the frame was just mapped read-write at `base` and nothing else uses it.
+    let read = unsafe {
+        core::ptr::write_volatile(word, 0x1e7e1);
+        core::ptr::read_volatile(word)
+    };
+    equal(read, 0x1e7e1, "memory written through the new tables")?;
+    ok(frame.unmap(), "unmap the frame")?;
+    let last = *tables.last().ok_or("no page table mapped")?;
+    ok(last.unmap(), "unmap the last page table")?;
+    ok(
+        spare.map(init_thread::VSPACE, base, ATTRS),
+        "another page table in its place",
+    )?;
+    ok(
+        frame.map(init_thread::VSPACE, base, CapRights::READ, ATTRS),
+        "map the frame again, read-only",
+    )?;
+    // SAFETY: mapped again, readable; the frame kept its contents.
+    let again = unsafe { core::ptr::read_volatile(word) };
+    equal(
+        again,
+        0x1e7e1,
+        "the frame's contents through the other table",
+    )?;
+    ok(frame.unmap(), "unmap the frame")
 }

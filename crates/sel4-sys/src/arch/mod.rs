@@ -63,16 +63,14 @@ mod imp;
     target_arch = "x86_64",
 )))]
 compile_error!(
-    "sel4-sys: unsupported target architecture; seL4 user space in Rust is supported on \
-     aarch64 (aarch64-unknown-none), aarch32 (armv7a-none-eabi), riscv64 \
-     (riscv64gc-unknown-none-elf), riscv32 (riscv32imac-unknown-none-elf) and x86_64 \
-     (x86_64-unknown-none)"
+    "sel4-sys: unsupported target architecture: build for a Rust target the generated \
+     contract.json names (tools/sel4gen/archinfo.py lists them per seL4 architecture)"
 );
 
 #[cfg(all(target_arch = "x86_64", sel4_cfg_SYSENTER))]
 compile_error!(
     "sel4-sys: this kernel enters system calls with `sysenter`; only the `syscall` method is \
-     supported on x86_64 (configure the kernel with KernelX86SyscallMethod=syscall)"
+     supported on x86_64 (configure the kernel with -DKernelSyscall=syscall)"
 );
 
 pub(crate) use imp::*;

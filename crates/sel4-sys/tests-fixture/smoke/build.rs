@@ -4,27 +4,9 @@
 
 use std::{env, fs};
 
-/// The options this crate tests (they may be absent from a configuration's own list).
-const OPTIONS: &[&str] = &[
-    "KERNEL_MCS",
-    "PRINTING",
-    "DEBUG_BUILD",
-    "ENABLE_SMP_SUPPORT",
-    "ENABLE_BENCHMARKS",
-    "BENCHMARK_TRACK_UTILISATION",
-    "DANGEROUS_CODE_INJECTION",
-    "SET_TLS_BASE_SELF",
-    "KERNEL_X86_DANGEROUS_MSR",
-    "VTX",
-    "LIB_SEL4_USE_THREAD_LOCALS",
-];
-
 fn main() {
     let path = env::var("DEP_SEL4_CFG_RUSTFLAGS").expect("sel4-sys passes DEP_SEL4_CFG_RUSTFLAGS");
     println!("cargo::rerun-if-changed={path}");
-    for name in OPTIONS {
-        println!("cargo::rustc-check-cfg=cfg(sel4_cfg_{name})");
-    }
     let text = fs::read_to_string(&path).expect("cfg.rustflags is readable");
     for line in text.lines().map(str::trim) {
         if let Some(cfg) = line.strip_prefix("--cfg=") {

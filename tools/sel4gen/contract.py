@@ -1,0 +1,102 @@
+"""What a build of Rust code for this kernel configuration needs to know, in one place:
+the rustc `--cfg`/`--check-cfg` flags and `contract.json` (the Rust target and the
+architecture's facts). CMake, the crates' build scripts and the tests read these outputs and
+restate none of it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from . import __version__
+from .archinfo import ARCHES, rust_arches
+from .config import Config
+
+#: The version of `contract.json`'s layout, for readers to check.
+CONTRACT_VERSION = 1
+
+#: Options the hand-written crates test with `#[cfg]` that a configuration may not list (the
+#: architecture-specific ones, and those of other releases): always declared, so `#[cfg]`s on
+#: them compile without warnings wherever they are absent, and set only when present.
+HANDWRITTEN_OPTIONS = frozenset({
+    "KERNEL_MCS", "PRINTING", "DEBUG_BUILD", "ENABLE_SMP_SUPPORT", "ENABLE_BENCHMARKS",
+    "BENCHMARK_TRACK_UTILISATION", "DANGEROUS_CODE_INJECTION", "SET_TLS_BASE_SELF",
+    "KERNEL_X86_DANGEROUS_MSR", "VTX", "SYSENTER", "LIB_SEL4_USE_THREAD_LOCALS", "ARCH_RISCV",
+    "ARM_HYPERVISOR_SUPPORT",
+})
+
+
+def cfg_flags(cfg: Config, other_options: frozenset[str] = frozenset()) -> list[str]:
+    """rustc flags for the configuration. ``other_options``: options the inputs' conditions name
+    that this configuration lacks (another architecture's); declared so `#[cfg]`s on them do
+    not warn, and never set, as in C where they are undefined. The options of
+    :data:`HANDWRITTEN_OPTIONS` are declared likewise, and `SEL4_ARCH` with every architecture's
+    name, so that code for all of them compiles without warnings in any one build."""
+    flags: list[str] = []
+    for name in sorted(cfg.values):
+        value = cfg.values[name]
+        key = f"sel4_cfg_{name}"
+        if isinstance(value, bool):
+            flags.append(f"--check-cfg=cfg({key})")
+            if value:
+                flags.append(f"--cfg={key}")
+        elif any(c.isspace() for c in str(cfg.raw[name])):
+            # Build systems pass RUSTFLAGS split at white space; such a value stays a constant only.
+            flags.append(f"--check-cfg=cfg({key},values(any()))")
+        else:
+            text = json.dumps(str(cfg.raw[name]))
+            if name == "SEL4_ARCH":
+                names = ",".join(json.dumps(a) for a in sorted(ARCHES))
+                flags.append(f"--check-cfg=cfg({key},values({names}))")
+            else:
+                flags.append(f"--check-cfg=cfg({key},values({text}))")
+            flags.append(f"--cfg={key}={text}")
+    for name in sorted((other_options | HANDWRITTEN_OPTIONS) - set(cfg.values)):
+        flags.append(f"--check-cfg=cfg(sel4_cfg_{name})")
+    return flags
+
+
+def unsupported(cfg: Config) -> list[str]:
+    """What in this configuration the Rust side cannot build for: each an option, its value and
+    the fix, for the build to refuse at configure time."""
+    problems = []
+    if cfg.arch.name == "x86_64" and cfg.values.get("SYSENTER") is True:
+        problems.append(
+            "KernelSyscall=sysenter: on x86_64 sel4-sys enters the kernel with the `syscall` "
+            "instruction only; configure the kernel with -DKernelSyscall=syscall"
+        )
+    return problems
+
+
+def contract(cfg: Config, flags: list[str]) -> dict[str, Any]:
+    """The contract's content (see docs in the README, "The build contract")."""
+    arch = cfg.arch
+    return {
+        "contract": CONTRACT_VERSION,
+        "generator": __version__,
+        "sel4_arch": arch.name,
+        "arch": arch.family,
+        "word_bits": arch.word_bits,
+        "mcs": cfg.mcs,
+        "rust": {
+            "target_arch": arch.rust_target_arch,
+            "targets": [
+                {"triple": t.triple, "c_macro": t.c_macro, "float_abi": t.float_abi} for t in arch.rust_targets
+            ],
+            "runtime": arch.runtime,
+            "arches": rust_arches(),
+            "runtime_arches": [name for name, a in ARCHES.items() if a.runtime],
+        },
+        "unsupported": unsupported(cfg),
+        "cfg": flags,
+    }
+
+
+def contract_files(cfg: Config, other_options: frozenset[str]) -> dict[str, str]:
+    """`cfg.rustflags` (one rustc argument per line) and `contract.json`."""
+    flags = cfg_flags(cfg, other_options)
+    return {
+        "cfg.rustflags": "".join(f"{flag}\n" for flag in flags),
+        "contract.json": json.dumps(contract(cfg, flags), indent=1) + "\n",
+    }
