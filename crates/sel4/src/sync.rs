@@ -172,7 +172,9 @@ impl<T: ?Sized> Mutex<T> {
 
     /// Takes the lock if it is free.
     pub fn try_lock(&self) -> Option<MutexGuard<'_, T>> {
-        self.raw.try_lock().then_some(MutexGuard { mutex: self })
+        // A closure, not `then_some`: a guard made and dropped on failure would release the
+        // lock another thread holds.
+        self.raw.try_lock().then(|| MutexGuard { mutex: self })
     }
 
     /// The data, through exclusive access to the lock (no locking needed).

@@ -23,6 +23,7 @@ mod irq;
 #[cfg(sel4_cfg_KERNEL_MCS)]
 mod mcs;
 mod misc;
+mod sync;
 mod tcb;
 mod untyped;
 mod vspace;
@@ -105,6 +106,7 @@ test_lists! {
             misc::bootinfo,
         ),
         t("heap", &[], misc::heap),
+        t("mutex_between_threads", &[], sync::mutex_between_threads),
         t("debug_calls", &["Tcb::debug_name"], misc::debug_calls),
         t(
             "untyped_retype",
