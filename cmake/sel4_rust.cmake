@@ -199,8 +199,23 @@ function(sel4_rust_import_crates)
     if(ARG_FEATURES)
         set(features FEATURES ${ARG_FEATURES})
     endif()
+    # Corrosion gives each manifest it is handed a cargo target directory of its own. Handing it
+    # the manifest of the crate's cargo workspace lets all the workspace's crates share one, so
+    # that core (built from source) is compiled once per build directory, not once per program.
+    execute_process(
+        COMMAND
+            "${CMAKE_COMMAND}" -E env "CARGO_HOME=${SEL4_RUST_CARGO_HOME}" "${SEL4_RUST_CARGO}"
+            locate-project --workspace --message-format plain --manifest-path "${ARG_MANIFEST_PATH}"
+        OUTPUT_VARIABLE workspace_manifest
+        ERROR_VARIABLE err
+        RESULT_VARIABLE rc
+        OUTPUT_STRIP_TRAILING_WHITESPACE
+    )
+    if(NOT rc EQUAL 0)
+        message(FATAL_ERROR "sel4_rust_import_crates: cargo cannot read ${ARG_MANIFEST_PATH}:\n${err}")
+    endif()
     corrosion_import_crate(
-        MANIFEST_PATH "${ARG_MANIFEST_PATH}"
+        MANIFEST_PATH "${workspace_manifest}"
         CRATES ${ARG_CRATES}
         CRATE_TYPES staticlib
         PROFILE ${SEL4_RUST_PROFILE}

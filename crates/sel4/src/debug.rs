@@ -81,6 +81,21 @@ static CONSOLE: RawMutex = RawMutex::new();
 #[cfg(sel4_cfg_PRINTING)]
 static CONSOLE_OWNER: AtomicUsize = AtomicUsize::new(0);
 
+/// `ipc_buffer_address`, once [`set_console_lock`] was called (0 before). Printing reads the
+/// calling thread's identity only through this pointer: a panic before thread-local storage
+/// exists (in a runtime's set-up) must have no path to a thread-local read, and with no direct
+/// call from the printing functions it has none.
+#[cfg(sel4_cfg_PRINTING)]
+static THREAD_IDENTITY: AtomicUsize = AtomicUsize::new(0);
+
+/// The calling thread's IPC buffer address: its libsel4 pointer, a thread-local variable.
+#[cfg(sel4_cfg_PRINTING)]
+fn ipc_buffer_address() -> usize {
+    // SAFETY: reads the calling thread's own IPC buffer pointer variable; only reached once
+    // threads exist (see `THREAD_IDENTITY`).
+    unsafe { sel4_sys::seL4_GetIPCBuffer() as usize }
+}
+
 /// Makes [`debug_print!`] and [`debug_println!`] take a lock that sleeps on `notification`,
 /// so that each call's text comes out whole when several threads print. `sel4-runtime` calls
 /// it when it starts the first thread; a program that starts threads of its own calls it
@@ -89,6 +104,11 @@ static CONSOLE_OWNER: AtomicUsize = AtomicUsize::new(0);
 /// [`debug_print!`]: crate::debug_print
 /// [`debug_println!`]: crate::debug_println
 pub fn set_console_lock(notification: Cap<cap_type::Notification>) {
+    #[cfg(sel4_cfg_PRINTING)]
+    {
+        let identity: fn() -> usize = ipc_buffer_address;
+        THREAD_IDENTITY.store(identity as usize, Ordering::Release);
+    }
     CONSOLE.set_notification(notification);
 }
 
@@ -113,13 +133,17 @@ impl Drop for ConsoleGuard {
 /// Takes the console lock if there is one and this thread does not hold it already.
 #[cfg(sel4_cfg_PRINTING)]
 fn lock_console() -> Option<ConsoleGuard> {
-    // Checked first: before threads exist (and before thread-local storage is set up, when a
-    // panic may print) nothing below must run.
+    // Before threads exist (and before thread-local storage is set up, when a panic may print)
+    // nothing below runs.
     if !CONSOLE.has_notification() {
         return None;
     }
-    // SAFETY: reads the calling thread's IPC buffer pointer, set once threads exist.
-    let me = unsafe { sel4_sys::seL4_GetIPCBuffer() } as usize;
+    let identity = THREAD_IDENTITY.load(Ordering::Acquire);
+    if identity == 0 {
+        return None;
+    }
+    // SAFETY: only `set_console_lock` stores here, and it stores a `fn() -> usize`.
+    let me = unsafe { core::mem::transmute::<usize, fn() -> usize>(identity) }();
     if CONSOLE_OWNER.load(Ordering::Relaxed) == me {
         return None;
     }

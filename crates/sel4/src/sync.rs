@@ -68,7 +68,7 @@ impl RawMutex {
                 if self.count.fetch_add(1, Ordering::Acquire) != 0 {
                     // The holder signals once for each waiter it hands the lock to, and a
                     // signal sent before this wait is kept by the notification.
-                    notification.wait();
+                    wait_in_registers(notification);
                 }
             }
             None => {
@@ -105,6 +105,31 @@ impl RawMutex {
             bits => Some(Cap::from_bits(bits as sel4_sys::seL4_CPtr)),
         }
     }
+}
+
+/// Waits for a signal of `notification`, the message coming back in registers only: no IPC
+/// buffer is touched (nor the thread-local pointer to it), so that printing may take a lock
+/// on any path, a panic's included.
+fn wait_in_registers(notification: Cap<cap_type::Notification>) {
+    let [mut mr0, mut mr1, mut mr2, mut mr3] = [0; 4];
+    #[cfg(not(sel4_cfg_KERNEL_MCS))]
+    sel4_sys::seL4_RecvWithMRs(
+        notification.bits(),
+        None,
+        &mut mr0,
+        &mut mr1,
+        &mut mr2,
+        &mut mr3,
+    );
+    #[cfg(sel4_cfg_KERNEL_MCS)]
+    sel4_sys::seL4_WaitWithMRs(
+        notification.bits(),
+        None,
+        &mut mr0,
+        &mut mr1,
+        &mut mr2,
+        &mut mr3,
+    );
 }
 
 impl Default for RawMutex {

@@ -26,9 +26,9 @@ mod misc;
 mod sync;
 mod tcb;
 mod untyped;
-mod vspace;
 #[cfg(all(target_arch = "aarch64", sel4_cfg_ARM_HYPERVISOR_SUPPORT))]
 mod vcpu;
+mod vspace;
 #[cfg(target_arch = "x86_64")]
 mod x86;
 
