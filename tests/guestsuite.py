@@ -52,10 +52,10 @@ class Cfg:
     complete: bool = False
 
     @classmethod
-    def of(cls, mcs: bool, arch: str = "aarch64", smp: bool = False, hyp: bool = False) -> Cfg:
+    def of(cls, mcs: bool, arch: str = "aarch64", smp: bool = False, hyp: bool = False, iommu: bool = False) -> Cfg:
         """A partial configuration: MCS or not, the architecture, SMP or not, an Arm hypervisor
-        kernel or not."""
-        return cls(arch, {"KERNEL_MCS": mcs, "ENABLE_SMP_SUPPORT": smp, "ARM_HYPERVISOR_SUPPORT": hyp})
+        kernel or not, an x86 kernel with IOMMU support or not."""
+        return cls(arch, {"KERNEL_MCS": mcs, "ENABLE_SMP_SUPPORT": smp, "ARM_HYPERVISOR_SUPPORT": hyp, "IOMMU": iommu})
 
     @classmethod
     def from_rustflags(cls, text: str) -> Cfg:

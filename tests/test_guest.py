@@ -113,11 +113,12 @@ def test_hand_written_methods_follow_the_mcs_conditions() -> None:
 
 #: Every configuration the suite builds for: architecture, MCS or not, SMP or not.
 MODES = [
-    Cfg.of(mcs, arch, smp, hyp)
+    Cfg.of(mcs, arch, smp, hyp, iommu)
     for arch in ("aarch64", "aarch32", "riscv64", "riscv32", "x86_64")
     for mcs in (False, True)
     for smp in ((False, True) if arch in ("aarch64", "aarch32") else (False,))
     for hyp in ((False, True) if arch == "aarch64" else (False,))
+    for iommu in ((False, True) if arch == "x86_64" else (False,))
 ]
 
 
@@ -166,7 +167,10 @@ def test_lists_follow_architecture_and_mode() -> None:
     assert cfg.holds('all(target_arch = "x86_64", not(sel4_cfg_ENABLE_SMP_SUPPORT), sel4_cfg_KERNEL_MCS)')
     assert not cfg.holds('any(target_arch = "arm", sel4_cfg_SEL4_ARCH = "aarch64")')
     with pytest.raises(ValueError):
-        Cfg.of(False).holds("sel4_cfg_IOMMU")
+        Cfg.of(False).holds("sel4_cfg_PRINTING")
+    # The IOMMU's test runs on x86 kernels with IOMMU support only.
+    assert "x86_iommu_without_an_iospace" not in x86
+    assert "x86_iommu_without_an_iospace" in names(Cfg.of(False, "x86_64", iommu=True))
 
 
 def fake_output(cfg: Cfg, fail: str | None = None, drop: str | None = None) -> str:

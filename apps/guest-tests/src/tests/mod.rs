@@ -502,16 +502,15 @@ test_lists! {
             ],
             x86::paging_structures,
         ),
-        // Its invocations exist with IOMMU support (KernelIOMMU, on by default for pc99),
-        // which is not a condition a list can have: `sel4_cfg_IOMMU` is an x86 option, and
-        // the other architectures' builds reject it. Without IOMMU support the test passes
-        // without calling anything.
-        t(
-            "x86_iommu_without_an_iospace",
-            &["Page::map_io", "IoPageTable::map", "IoPageTable::unmap"],
-            x86::iommu_without_an_iospace,
-        ),
     ];
+
+    /// Tests for x86-64 kernels with IOMMU support (`KernelIOMMU`): its invocations.
+    #[cfg(all(target_arch = "x86_64", sel4_cfg_IOMMU))]
+    const X86_64_IOMMU: &[Test] = &[t(
+        "x86_iommu_without_an_iospace",
+        &["Page::map_io", "IoPageTable::map", "IoPageTable::unmap"],
+        x86::iommu_without_an_iospace,
+    )];
 }
 
 // ------------------------------------------------------------------------------------------

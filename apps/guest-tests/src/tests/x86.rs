@@ -281,13 +281,6 @@ pub fn paging_structures(ctx: &mut Ctx) -> Outcome {
     )
 }
 
-/// A kernel without IOMMU support (`KernelIOMMU` off) has none of the IOMMU's invocations:
-/// nothing to do.
-#[cfg(not(sel4_cfg_IOMMU))]
-pub fn iommu_without_an_iospace(_ctx: &mut Ctx) -> Outcome {
-    Ok(())
-}
-
 /// The IOMMU's invocations, on a machine without an IOMMU (QEMU's pc machine): the root task
 /// has no I/O space and no I/O page table can be made (the typed API has no blueprint for one),
 /// so each is made with something else in their place, which the kernel refuses.
