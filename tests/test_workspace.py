@@ -287,3 +287,13 @@ def test_boot_c_hello_qemu_arm_virt(tmp_path: Path) -> None:
     out = sel4build.simulate(b.dir, until="hello from C", timeout=120)
     print(f"configure {b.configure_seconds:.0f}s, build {b.build_seconds:.0f}s, boot {time.monotonic() - t0:.1f}s")
     assert "hello from C" in out, f"no 'hello from C' in ./simulate output:\n{out[-3000:]}"
+
+
+def test_hello_script_checks_its_arguments_before_installing() -> None:
+    # argparse refuses an unknown platform before scripts/install-deps runs (nothing printed
+    # of the install step), naming the platforms the tests boot.
+    r = subprocess.run([sys.executable, str(ROOT / "scripts" / "hello"), "--platform", "bogus"],
+                       capture_output=True, text=True, timeout=60, check=False)
+    assert r.returncode == 2, r.stderr
+    assert "invalid choice: 'bogus'" in r.stderr and "riscv64-qemu-riscv-virt" in r.stderr
+    assert "install-deps" not in r.stdout + r.stderr
