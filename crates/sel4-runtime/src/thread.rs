@@ -35,6 +35,10 @@ pub struct ThreadConfig {
     pub priority: u8,
     /// Where the kernel sends the thread's faults; `None`: a faulting thread just stops.
     pub fault_endpoint: Option<Cap<cap_type::Endpoint>>,
+    /// The core the thread runs on: 0 (the boot core) unless the kernel is an SMP one
+    /// (`ENABLE_SMP_SUPPORT`) with more nodes. On MCS kernels the thread's scheduling context
+    /// is configured for that core. Default: 0.
+    pub core: usize,
     /// The budget of the thread's scheduling context in microseconds, per
     /// [`period_us`](Self::period_us) (MCS). Default: 1000.
     #[cfg(sel4_cfg_KERNEL_MCS)]
@@ -50,6 +54,7 @@ impl Default for ThreadConfig {
             stack_pages: 4,
             priority: 254,
             fault_endpoint: None,
+            core: 0,
             #[cfg(sel4_cfg_KERNEL_MCS)]
             budget_us: 1000,
             #[cfg(sel4_cfg_KERNEL_MCS)]
@@ -75,8 +80,10 @@ impl Thread {
     /// # Errors
     ///
     /// [`Error::NotEnoughMemory`](sel4::Error::NotEnoughMemory) when slots, untyped memory or
-    /// the address-space window run out; the kernel's error when it refuses a step (a
-    /// priority above the root thread's, ...).
+    /// the address-space window run out;
+    /// [`Error::InvalidArgument`](sel4::Error::InvalidArgument) for a core the kernel does not
+    /// have; the kernel's error when it refuses a step (a priority above the root thread's,
+    /// ...).
     pub fn spawn(
         objects: &mut ObjectAllocator,
         vspace: &mut AddressSpace,
@@ -171,6 +178,12 @@ impl Thread {
                 ipc_frame,
             )?;
             tcb.set_priority(init_thread::TCB, config.priority.into())?;
+            #[cfg(sel4_cfg_ENABLE_SMP_SUPPORT)]
+            tcb.set_affinity(config.core as seL4_Word)?;
+            #[cfg(not(sel4_cfg_ENABLE_SMP_SUPPORT))]
+            if config.core != 0 {
+                return Err(sel4::Error::InvalidArgument);
+            }
         }
         #[cfg(sel4_cfg_KERNEL_MCS)]
         let sched_context = {
@@ -187,8 +200,9 @@ impl Thread {
                     size_bits: sel4::sys::seL4_MinSchedContextBits as usize,
                 },
             )?;
-            let control = init_thread::sched_control(objects.bootinfo(), 0)
-                .ok_or(sel4::Error::FailedLookup)?;
+            // Each core has its scheduling control capability: it places the thread.
+            let control = init_thread::sched_control(objects.bootinfo(), config.core as seL4_Word)
+                .ok_or(sel4::Error::InvalidArgument)?;
             control.configure_flags(sched_context, config.budget_us, config.period_us, 0, 0, 0)?;
             let fault_ep = config.fault_endpoint.unwrap_or(Cap::from_bits(0));
             tcb.set_sched_params(

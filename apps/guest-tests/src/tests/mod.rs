@@ -23,6 +23,8 @@ mod irq;
 #[cfg(sel4_cfg_KERNEL_MCS)]
 mod mcs;
 mod misc;
+#[cfg(sel4_cfg_ENABLE_SMP_SUPPORT)]
+mod smp;
 mod sync;
 mod tcb;
 mod untyped;
@@ -386,6 +388,10 @@ test_lists! {
             irq::trigger_core,
         ),
     ];
+
+    /// Tests for SMP kernels: a thread on another core (the kernel has at least two).
+    #[cfg(sel4_cfg_ENABLE_SMP_SUPPORT)]
+    const SMP: &[Test] = &[t("cross_core_ipc", &[], smp::cross_core_ipc)];
 
     /// Tests for SMP kernels without MCS (with MCS a thread's core is its scheduling context's).
     #[cfg(all(sel4_cfg_ENABLE_SMP_SUPPORT, not(sel4_cfg_KERNEL_MCS)))]

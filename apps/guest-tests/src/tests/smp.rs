@@ -1,0 +1,45 @@
+//! Threads on another core of an SMP kernel: a server placed on core 1 (`ThreadConfig::core`)
+//! answers calls from the root thread on core 0, so each call and reply crosses cores.
+
+use sel4::{cap_type, get_mr, set_mr, Cap, MessageInfo};
+use sel4_runtime::thread::ThreadConfig;
+
+use super::{new_object, spawn, Replier};
+use crate::harness::{equal, Ctx, Outcome};
+
+#[derive(Clone, Copy)]
+struct Server {
+    ep: Cap<cap_type::Endpoint>,
+    replier: Replier,
+}
+
+/// Doubles the number in each message, for good.
+fn double(server: &'static Server) {
+    let (_, _) = server.replier.recv(server.ep);
+    loop {
+        set_mr(0, get_mr(0) * 2);
+        let (_, _) = server
+            .replier
+            .reply_recv(server.ep, MessageInfo::new(0, 0, 0, 1));
+    }
+}
+
+pub fn cross_core_ipc(ctx: &mut Ctx) -> Outcome {
+    let ep = new_object::<cap_type::Endpoint>(ctx, "endpoint")?;
+    let replier = Replier::new(ctx)?;
+    let config = ThreadConfig {
+        core: 1,
+        ..Default::default()
+    };
+    spawn(ctx, double, Server { ep, replier }, &config)?;
+    for number in [1, 20, 300] {
+        set_mr(0, number);
+        let reply = ep.call(MessageInfo::new(0, 0, 0, 1));
+        equal(
+            (reply.length(), get_mr(0)),
+            (1, 2 * number),
+            "the answer from core 1",
+        )?;
+    }
+    Ok(())
+}
