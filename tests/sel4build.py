@@ -198,6 +198,21 @@ PLATFORMS: dict[str, list[str]] = {
     "aarch32-qemu-arm-virt": ["-DPLATFORM=qemu-arm-virt", "-DKernelSel4Arch=aarch32", "-DMCS=OFF"],
 }
 
+#: What a platform of PLATFORMS needs besides the aarch64 tools of TOOLS: its cross compiler and
+#: QEMU (scripts/install-deps installs them).
+PLATFORM_TOOLS: dict[str, list[str]] = {
+    "riscv64-qemu-riscv-virt": ["riscv64-linux-gnu-gcc", "qemu-system-riscv64"],
+    "x86_64-pc99": ["gcc", "qemu-system-x86_64"],
+    "aarch32-qemu-arm-virt": ["arm-linux-gnueabi-gcc", "qemu-system-arm"],
+}
+
+
+def missing_platform_tools(key: str) -> str:
+    """Why the platform `key` cannot be built and booted here (a skip reason), or ""."""
+    missing = [t for t in PLATFORM_TOOLS.get(key, []) if shutil.which(t) is None]
+    return f"{', '.join(missing)} not installed (scripts/install-deps installs them)" if missing else ""
+
+
 #: What a shared build directory's app is unless a test says otherwise (init-build.sh options
 #: without -D): switching the app resets these too.
 APP_DEFAULTS = {"SEL4_RUST_APP": "hello", "SEL4_RUST_HELLO_PANIC": "OFF"}

@@ -10,7 +10,6 @@ one place that says so.
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -20,21 +19,19 @@ from sel4gen.archinfo import ARCHES
 WS, WHY_NOT = sel4build.workspace()
 pytestmark = pytest.mark.skipif(WS is None, reason=WHY_NOT)
 
-#: shared build directory (sel4build.PLATFORMS) -> (SEL4_ARCH, the cross compiler and QEMU it needs)
-ARCH_PLATFORMS: dict[str, tuple[str, list[str]]] = {
-    "riscv64-qemu-riscv-virt": ("riscv64", ["riscv64-linux-gnu-gcc", "qemu-system-riscv64"]),
-    "x86_64-pc99": ("x86_64", ["gcc", "qemu-system-x86_64"]),
-    "aarch32-qemu-arm-virt": ("aarch32", ["arm-linux-gnueabi-gcc", "qemu-system-arm"]),
+#: shared build directory (sel4build.PLATFORMS) -> SEL4_ARCH
+ARCH_PLATFORMS: dict[str, str] = {
+    "riscv64-qemu-riscv-virt": "riscv64",
+    "x86_64-pc99": "x86_64",
+    "aarch32-qemu-arm-virt": "aarch32",
 }
 
 
 @pytest.fixture(params=list(ARCH_PLATFORMS))
 def platform(request: pytest.FixtureRequest) -> tuple[str, str]:
-    sel4_arch, tools = ARCH_PLATFORMS[request.param]
-    missing = [t for t in tools if shutil.which(t) is None]
-    if missing:
-        pytest.skip(f"{', '.join(missing)} not installed (scripts/install-deps installs them)")
-    return sel4_arch, request.param
+    if why := sel4build.missing_platform_tools(request.param):
+        pytest.skip(why)
+    return ARCH_PLATFORMS[request.param], request.param
 
 
 def build(key: str, app: str) -> Path:

@@ -9,7 +9,6 @@ SEL4_RUST_APP changes, the kernel and the Rust standard library stay built.
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 import sel4build
@@ -66,17 +65,13 @@ RUNS = [
     *((platform, app) for platform in ("riscv64-qemu-riscv-virt", "x86_64-pc99", "aarch32-qemu-arm-virt")
       for app in ("notification", "fault-handler")),
 ]
-#: What the other platforms need besides the aarch64 tools.
-TOOLS = {"riscv64-qemu-riscv-virt": ["riscv64-linux-gnu-gcc", "qemu-system-riscv64"],
-         "x86_64-pc99": ["qemu-system-x86_64"], "aarch32-qemu-arm-virt": ["arm-linux-gnueabi-gcc", "qemu-system-arm"]}
 
 
 @pytest.mark.parametrize("platform, app", RUNS, ids=[f"{p}-{a}" for p, a in RUNS])
 def test_example_boots_and_prints(platform: str, app: str) -> None:
     assert WS is not None
-    missing = [t for t in TOOLS.get(platform, []) if shutil.which(t) is None]
-    if missing:
-        pytest.skip(f"{', '.join(missing)} not installed (scripts/install-deps installs them)")
+    if why := sel4build.missing_platform_tools(platform):
+        pytest.skip(why)
     build = sel4build.platform_build(WS, platform, SEL4_RUST_APP=app)
     assert build.ok, build.failure()
     until, patterns = EXAMPLES[app]

@@ -212,17 +212,17 @@ def test_checker_catches_a_run_of_another_configuration() -> None:
 
 WS, WHY_NOT = sel4build.workspace()
 
-#: shared build directory (sel4build.PLATFORMS) -> (SEL4_ARCH, MCS, the cross compiler and QEMU
-#: it needs). MCS is booted on qemu-arm-virt; the other platforms boot the classic kernel (each
-#: further kernel mode is a further kernel build in the suite's time budget).
-RUNS: dict[str, tuple[str, bool, list[str]]] = {
-    "qemu-arm-virt": ("aarch64", False, []),
-    "qemu-arm-virt-mcs": ("aarch64", True, []),
-    "zynqmp": ("aarch64", False, []),
-    "qemu-arm-virt-smp": ("aarch64", False, []),
-    "aarch32-qemu-arm-virt": ("aarch32", False, ["arm-linux-gnueabi-gcc", "qemu-system-arm"]),
-    "riscv64-qemu-riscv-virt": ("riscv64", False, ["riscv64-linux-gnu-gcc", "qemu-system-riscv64"]),
-    "x86_64-pc99": ("x86_64", False, ["gcc", "qemu-system-x86_64"]),
+#: shared build directory (sel4build.PLATFORMS) -> (SEL4_ARCH, MCS). MCS is booted on
+#: qemu-arm-virt; the other platforms boot the classic kernel (each further kernel mode is a
+#: further kernel build in the suite's time budget).
+RUNS: dict[str, tuple[str, bool]] = {
+    "qemu-arm-virt": ("aarch64", False),
+    "qemu-arm-virt-mcs": ("aarch64", True),
+    "zynqmp": ("aarch64", False),
+    "qemu-arm-virt-smp": ("aarch64", False),
+    "aarch32-qemu-arm-virt": ("aarch32", False),
+    "riscv64-qemu-riscv-virt": ("riscv64", False),
+    "x86_64-pc99": ("x86_64", False),
 }
 
 
@@ -230,12 +230,11 @@ RUNS: dict[str, tuple[str, bool, list[str]]] = {
 @pytest.mark.parametrize("platform", list(RUNS))
 def test_guest_suite_passes_in_qemu(platform: str) -> None:
     assert WS is not None
-    sel4_arch, mcs, tools = RUNS[platform]
+    sel4_arch, mcs = RUNS[platform]
     if not ARCHES[sel4_arch].runtime:
         pytest.skip(f"sel4-runtime does not support {sel4_arch} yet (tools/sel4gen/archinfo.py)")
-    missing = [t for t in tools if shutil.which(t) is None]
-    if missing:
-        pytest.skip(f"{', '.join(missing)} not installed (scripts/install-deps installs them)")
+    if why := sel4build.missing_platform_tools(platform):
+        pytest.skip(why)
     build = sel4build.platform_build(WS, platform, SEL4_RUST_APP="guest-tests")
     assert build.ok, build.failure()
     out = sel4build.simulate(build.dir, "guest-tests: done", timeout=300)
