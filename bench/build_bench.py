@@ -10,10 +10,13 @@ not change what is measured and its own touching of lib.rs does not reach the tr
 and prints beside each figure its goal:
 
 1. configure: ../init-build.sh -DPLATFORM=qemu-arm-virt -DSIMULATION=TRUE (no goal);
-2. the Rust part of a clean build: everything cargo-build_hello depends on is built first
+2. core and alloc, built once per toolchain and target into an empty core cache (a temporary
+   SEL4_RUST_CORE_CACHE): `ninja sel4_rust_core` (no goal of its own; a machine pays it once);
+   then the Rust part of a clean build: everything cargo-build_hello depends on is built first
    (sel4_rust_bindings, cargo-prebuild_hello), then `ninja cargo-build_hello` is timed: cargo
-   building core, alloc, compiler_builtins (-Zbuild-std), sel4-sys, sel4, sel4-runtime and hello
-   (goal < 30 s; with --clean-runs N, the best of N, cargo's target directory removed between);
+   building sel4-sys, sel4, sel4-runtime and hello against the cached core, as every new build
+   directory does (goal < 30 s, also met with core's once-only build added; with --clean-runs N,
+   the best of N, cargo's target directory removed between);
 3. an incremental rebuild: touch apps/hello/src/lib.rs, time `ninja` (goal < 1 s; median of N
    runs), and, beside it, a real edit (one string in lib.rs changed), which also relinks the
    root server and remakes the elfloader image;
@@ -166,6 +169,7 @@ def largest_symbols(elf: Path, sections: str, count: int = 3) -> str:
 class RustResults:
     build_dir: Path
     configure: Timed
+    core: Timed
     prerequisites: Timed
     clean: list[Timed]
     rest: Timed
@@ -226,7 +230,11 @@ def bench_rust(ws: Path, tmp: Path, rev: str | None, runs: int, clean_runs: int)
     bdir = rws / "build-hello"
     bdir.mkdir()
     log = bdir / "bench.log"
+    # An empty core cache of the benchmark's own: the first build pays for core, as on a new
+    # machine; the rest share it, as every other build directory does.
+    os.environ["SEL4_RUST_CORE_CACHE"] = str(tmp / "core-cache")
     configure = run(["../init-build.sh", *PLATFORM_OPTIONS], bdir, log)
+    core = run(["ninja", "sel4_rust_core"], bdir, log)
 
     targets = run(["ninja", "-t", "targets", "all"], bdir).output
     cargo_targets = sorted({ln.split(":")[0] for ln in targets.splitlines() if "cargo" in ln.split(":")[0]})
@@ -278,8 +286,9 @@ def bench_rust(ws: Path, tmp: Path, rev: str | None, runs: int, clean_runs: int)
     edited = repeat(runs, edit_and_build)
     cargo_targets = [t for t in cargo_targets if "/" not in t]
     return RustResults(
-        bdir, configure, prerequisites, clean, rest, noop, cargo_noop, incremental, edited, cargo_targets, sizes, bss_symbols
-    )
+        bdir, configure, core, prerequisites, clean, rest, noop, cargo_noop, incremental, edited, cargo_targets, sizes,
+        bss_symbols,
+    )  # fmt: skip
 
 
 # ---- the C reference -----------------------------------------------------------------------------
@@ -350,12 +359,19 @@ def report(r: RustResults, cs: list[CResults], runs: int, load_before: str, load
     print()
     rows: list[tuple[str, str, str, str]] = [
         ("configure (init-build.sh)", f"{r.configure.seconds:.1f} s", "-", "-"),
+        ("core+alloc, once per toolchain and target", f"{r.core.seconds:.1f} s (CPU {r.core.cpu:.1f} s)", "-", "-"),
         ("prerequisites (bindings, libsel4 gen)", f"{r.prerequisites.seconds:.1f} s", "-", "-"),
         (
-            f"Rust part of clean build (best of {len(r.clean)})",
+            f"Rust part of clean build, core cached (best of {len(r.clean)})",
             f"{clean:.1f} s (CPU {min(t.cpu for t in r.clean):.1f} s)",
             f"< {GOAL_CLEAN_S:.0f} s",
             verdict(clean < GOAL_CLEAN_S),
+        ),
+        (
+            "  the same on a new machine (core built first)",
+            f"{r.core.seconds + r.clean[0].seconds:.1f} s",
+            f"< {GOAL_CLEAN_S:.0f} s",
+            verdict(r.core.seconds + r.clean[0].seconds < GOAL_CLEAN_S),
         ),
         ("rest of build (kernel, link, elfloader)", f"{r.rest.seconds:.1f} s", "-", "-"),
         (

@@ -4,11 +4,11 @@
 # sel4_import_libsel4()); this project's CMakeLists.txt does, whether it is the top-level
 # project or added with add_subdirectory() to another seL4 project. Then:
 #
-#   sel4_rust_import_crates(MANIFEST_PATH <Cargo.toml> CRATES <crate>... [FEATURES <f>...] [ALLOC])
+#   sel4_rust_import_crates(MANIFEST_PATH <Cargo.toml> CRATES <crate>... [FEATURES <f>...])
 #       Make each staticlib crate of a cargo package/workspace a CMake target of the same name,
 #       built by Corrosion for this kernel: for the kernel's architecture, with sel4-sys bindings
 #       generated for this kernel configuration, and with `--cfg sel4_cfg_<OPTION>` flags.
-#       ALLOC: the crates use `alloc` (built from rust-src too; it costs ~8 s of a clean build).
+#       `core` and `alloc` come from the shared core cache (SEL4_RUST_CORE_CACHE).
 #
 #   sel4_rust_link_crate(TARGET <c-target> CRATE <crate>)
 #       Link an imported crate into a C target (C calls Rust). One Rust staticlib per executable:
@@ -24,8 +24,10 @@
 #       ...) is on, naming the options that are off, what needs them and why: for programs
 #       that cannot do their job on, say, a release kernel.
 #
-# Cache variables: SEL4_RUST_PROFILE (cargo profile, default "release"); those of
-# sel4_rust_toolchain.cmake (SEL4_RUST_RUSTC, SEL4_RUST_CARGO, ...).
+# Cache variables: SEL4_RUST_PROFILE (cargo profile, default "release"); SEL4_RUST_CORE_CACHE
+# (where core/alloc, built from rust-src once per toolchain and target, are kept for every build
+# directory; empty for tools/sel4_rust_core.py's default: $SEL4_RUST_CORE_CACHE, else
+# ~/.cache/sel4-rust/core); those of sel4_rust_toolchain.cmake (SEL4_RUST_RUSTC, ...).
 # Generated bindings live in ${CMAKE_BINARY_DIR}/sel4-rust/gen (target sel4_rust_bindings), with
 # contract.json, the generator's word on the Rust target and the architecture (see
 # sel4_rust_contract.cmake).
@@ -50,6 +52,11 @@ if(NOT TARGET sel4 OR NOT TARGET libsel4_shared_types_gen_pbf)
             "sel4_rust.cmake needs libsel4: include it (or add_subdirectory this project) after "
             "sel4_import_libsel4()."
     )
+endif()
+
+if(NOT PYTHON3)
+    find_package(Python3 REQUIRED COMPONENTS Interpreter)
+    set(PYTHON3 "${Python3_EXECUTABLE}")
 endif()
 
 # ----------------------------------------------------------------------------- bindings
@@ -77,10 +84,6 @@ function(_sel4_rust_generate_bindings)
         --kernel-config "${kernel_config_dir}/kernel/gen_config.json"
         --libsel4-config "${libsel4_config_dir}/sel4/gen_config.json"
     )
-    if(NOT PYTHON3)
-        find_package(Python3 REQUIRED COMPONENTS Interpreter)
-        set(PYTHON3 "${Python3_EXECUTABLE}")
-    endif()
     set(generator
         "${CMAKE_COMMAND}" -E env "PYTHONPATH=${SEL4_RUST_SOURCE_DIR}/tools" "${PYTHON3}" -m sel4gen -q
     )
@@ -95,8 +98,19 @@ function(_sel4_rust_generate_bindings)
     if(NOT rc EQUAL 0)
         message(FATAL_ERROR "sel4gen failed:\n${err}")
     endif()
-    file(STRINGS "${gen}/cfg.rustflags" cfg_flags)
-    set_property(GLOBAL PROPERTY SEL4_RUST_CFG_FLAGS "${cfg_flags}")
+    # rustc reads the flags from the file (an @argfile): the command lines, which ninja prints
+    # on every build, stay short. The copy's name holds its content's hash because cargo
+    # fingerprints RUSTFLAGS, not the files they name: a new configuration is a new flag.
+    file(SHA256 "${gen}/cfg.rustflags" hash)
+    string(SUBSTRING "${hash}" 0 16 hash)
+    file(GLOB old_copies "${CMAKE_BINARY_DIR}/sel4-rust/cfg-*.rustflags")
+    set(copy "${CMAKE_BINARY_DIR}/sel4-rust/cfg-${hash}.rustflags")
+    list(REMOVE_ITEM old_copies "${copy}")
+    if(old_copies)
+        file(REMOVE ${old_copies})
+    endif()
+    configure_file("${gen}/cfg.rustflags" "${copy}" COPYONLY)
+    set_property(GLOBAL PROPERTY SEL4_RUST_CFG_FLAGS "@${copy}")
 
     file(
         GLOB_RECURSE generator_files
@@ -133,22 +147,54 @@ function(_sel4_rust_generate_bindings)
     set(SEL4_RUST_GENERATED_DIR "${gen}" CACHE INTERNAL "")
 endfunction()
 
-# Cargo runs offline: crates.io is replaced by the crates vendored with rust-src (needed by
-# -Zbuild-std even for core); our own crates have no other dependencies.
+# Cargo runs offline: our own crates have no dependencies outside this project.
 function(_sel4_rust_cargo_home out)
     set(home "${CMAKE_BINARY_DIR}/sel4-rust/cargo-home")
-    set(config "[net]\noffline = true\n")
-    if(SEL4_RUST_VENDOR_DIR)
-        string(
-            APPEND
-            config
-            "[source.crates-io]\nreplace-with = \"vendored-sources\"\n"
-            "[source.vendored-sources]\ndirectory = \"${SEL4_RUST_VENDOR_DIR}\"\n"
-        )
-    endif()
-    file(CONFIGURE OUTPUT "${home}/config.toml" CONTENT "${config}" @ONLY)
+    file(CONFIGURE OUTPUT "${home}/config.toml" CONTENT "[net]\noffline = true\n" @ONLY)
     # In the cache, so that a project that add_subdirectory()'d this one sees it too.
     set(${out} "${home}" CACHE INTERNAL "")
+endfunction()
+
+# core, alloc and compiler_builtins for toolchains that lack them prebuilt (Debian's): built
+# from rust-src once per toolchain and target into SEL4_RUST_CORE_CACHE, shared by every build
+# directory, and handed to rustc as its sysroot. Sets SEL4_RUST_SYSROOT_FLAGS (empty when the
+# toolchain has the target prebuilt) and the target sel4_rust_core.
+function(_sel4_rust_core)
+    add_custom_target(sel4_rust_core)
+    set(SEL4_RUST_SYSROOT_FLAGS "" CACHE INTERNAL "")
+    if(NOT SEL4_RUST_BUILD_STD)
+        return()
+    endif()
+    # Empty: the tool's default ($SEL4_RUST_CORE_CACHE, else ~/.cache/sel4-rust/core).
+    set(SEL4_RUST_CORE_CACHE "" CACHE PATH "Where core/alloc built from rust-src are kept, shared by build directories")
+    set(core_command
+        "${PYTHON3}" "${SEL4_RUST_SOURCE_DIR}/tools/sel4_rust_core.py" --rustc "${SEL4_RUST_RUSTC}" --cargo
+        "${SEL4_RUST_CARGO}" --target "${SEL4_RUST_TARGET}"
+    )
+    if(SEL4_RUST_CORE_CACHE)
+        list(APPEND core_command --cache "${SEL4_RUST_CORE_CACHE}")
+    endif()
+    execute_process(
+        COMMAND ${core_command} path
+        OUTPUT_VARIABLE sysroot
+        ERROR_VARIABLE err
+        RESULT_VARIABLE rc
+        OUTPUT_STRIP_TRAILING_WHITESPACE
+    )
+    if(NOT rc EQUAL 0)
+        message(FATAL_ERROR "SEL4_RUST_CORE_CACHE: ${err}")
+    endif()
+    # The build uses the directory resolved now, whatever the environment is then.
+    get_filename_component(cache "${sysroot}" DIRECTORY)
+    add_custom_command(
+        OUTPUT "${sysroot}/sel4-rust-core.complete"
+        COMMAND ${core_command} --cache "${cache}" build
+        COMMENT "core and alloc for ${SEL4_RUST_TARGET} (built once into ${cache})"
+        VERBATIM
+    )
+    add_custom_target(sel4_rust_core_sysroot DEPENDS "${sysroot}/sel4-rust-core.complete")
+    add_dependencies(sel4_rust_core sel4_rust_core_sysroot)
+    set(SEL4_RUST_SYSROOT_FLAGS "--sysroot=${sysroot}" CACHE INTERNAL "")
 endfunction()
 
 # The contract (written with the cfg flags at configure time) names the Rust target.
@@ -174,26 +220,19 @@ if(NOT Corrosion_FOUND)
 endif()
 
 _sel4_rust_cargo_home(SEL4_RUST_CARGO_HOME)
+_sel4_rust_core()
 file(WRITE "${CMAKE_BINARY_DIR}/sel4-rust/empty.c" "/* An executable needs a source; the code is Rust. */\n")
 
 # ----------------------------------------------------------------------------- API
 
 function(sel4_rust_import_crates)
-    cmake_parse_arguments(PARSE_ARGV 0 ARG "ALLOC" "MANIFEST_PATH" "CRATES;FEATURES")
+    cmake_parse_arguments(PARSE_ARGV 0 ARG "" "MANIFEST_PATH" "CRATES;FEATURES")
     if(ARG_UNPARSED_ARGUMENTS OR NOT ARG_MANIFEST_PATH OR NOT ARG_CRATES)
         message(
             FATAL_ERROR
-                "sel4_rust_import_crates(MANIFEST_PATH <Cargo.toml> CRATES <crate>... [FEATURES ...] [ALLOC]): "
+                "sel4_rust_import_crates(MANIFEST_PATH <Cargo.toml> CRATES <crate>... [FEATURES ...]): "
                 "got '${ARGN}'"
         )
-    endif()
-    set(flags)
-    if(SEL4_RUST_BUILD_STD)
-        set(std_crates core,compiler_builtins)
-        if(ARG_ALLOC)
-            set(std_crates core,alloc,compiler_builtins)
-        endif()
-        list(APPEND flags -Zbuild-std=${std_crates} -Zbuild-std-features=compiler-builtins-mem)
     endif()
     set(features)
     if(ARG_FEATURES)
@@ -201,7 +240,7 @@ function(sel4_rust_import_crates)
     endif()
     # Corrosion gives each manifest it is handed a cargo target directory of its own. Handing it
     # the manifest of the crate's cargo workspace lets all the workspace's crates share one, so
-    # that core (built from source) is compiled once per build directory, not once per program.
+    # that the crates they share are compiled once per build directory, not once per program.
     execute_process(
         COMMAND
             "${CMAKE_COMMAND}" -E env "CARGO_HOME=${SEL4_RUST_CARGO_HOME}" "${SEL4_RUST_CARGO}"
@@ -221,7 +260,6 @@ function(sel4_rust_import_crates)
         PROFILE ${SEL4_RUST_PROFILE}
         NO_STD
         ${features}
-        FLAGS ${flags}
     )
     get_property(cfg_flags GLOBAL PROPERTY SEL4_RUST_CFG_FLAGS)
     foreach(crate IN LISTS ARG_CRATES)
@@ -232,9 +270,9 @@ function(sel4_rust_import_crates)
             "CARGO_HOME=${SEL4_RUST_CARGO_HOME}"
         )
         # local-exec: the root server's TLS is laid out statically, as C's is.
-        corrosion_add_target_rustflags(${crate} ${cfg_flags} -Ztls-model=local-exec)
+        corrosion_add_target_rustflags(${crate} ${cfg_flags} ${SEL4_RUST_SYSROOT_FLAGS} -Ztls-model=local-exec)
         # cargo-prebuild_ is what Corrosion's cargo step waits for; cargo-build_ is only a wrapper.
-        add_dependencies(cargo-prebuild_${crate} sel4_rust_bindings)
+        add_dependencies(cargo-prebuild_${crate} sel4_rust_bindings sel4_rust_core)
     endforeach()
 endfunction()
 

@@ -5,9 +5,9 @@
 #                                     then only that pair is considered)
 #   SEL4_RUST_TARGET                  the Rust target triple (chosen from the generator's contract
 #                                     by sel4_rust_choose_target, in sel4_rust_contract.cmake)
-#   SEL4_RUST_BUILD_STD               ON: core/alloc are built from rust-src with -Zbuild-std;
+#   SEL4_RUST_BUILD_STD               ON: core/alloc are built from rust-src (once per toolchain
+#                                     and target, see SEL4_RUST_CORE_CACHE in sel4_rust.cmake);
 #                                     OFF: the toolchain has the target prebuilt
-#   SEL4_RUST_VENDOR_DIR              crates vendored with rust-src (offline build-std), or empty
 #
 # Candidates, in order: Debian's /usr/bin/rustc + /usr/bin/cargo, then rustc/cargo on PATH
 # (rustup's proxies). A candidate fits if it has the target prebuilt, or has rust-src. When
@@ -17,9 +17,8 @@ include_guard(GLOBAL)
 
 # Whether rustc at `rustc` can build for `target`; sets out_mode to "prebuilt", "build-std"
 # or "" and out_why to the reason when "".
-function(_sel4_rust_probe rustc cargo target out_mode out_why out_vendor)
+function(_sel4_rust_probe rustc cargo target out_mode out_why)
     set(${out_mode} "" PARENT_SCOPE)
-    set(${out_vendor} "" PARENT_SCOPE)
     if(NOT EXISTS "${rustc}" OR NOT EXISTS "${cargo}")
         set(${out_why} "${rustc} / ${cargo}: not found" PARENT_SCOPE)
         return()
@@ -49,9 +48,6 @@ function(_sel4_rust_probe rustc cargo target out_mode out_why out_vendor)
     set(library "${sysroot}/lib/rustlib/src/rust/library")
     if(rc EQUAL 0 AND EXISTS "${library}/core/Cargo.toml")
         set(${out_mode} "build-std" PARENT_SCOPE)
-        if(EXISTS "${library}/vendor")
-            set(${out_vendor} "${library}/vendor" PARENT_SCOPE)
-        endif()
         return()
     endif()
     set(${out_why} "${rustc} has neither ${target} prebuilt nor rust-src (${library})" PARENT_SCOPE)
@@ -84,7 +80,7 @@ function(sel4_rust_find_toolchain)
         string(REPLACE "|" ";" pair "${pair}")
         list(GET pair 0 rustc)
         list(GET pair 1 cargo)
-        _sel4_rust_probe("${rustc}" "${cargo}" "${target}" mode why vendor)
+        _sel4_rust_probe("${rustc}" "${cargo}" "${target}" mode why)
         if(mode)
             set(SEL4_RUST_RUSTC "${rustc}" CACHE FILEPATH "rustc for seL4 userspace" FORCE)
             set(SEL4_RUST_CARGO "${cargo}" CACHE FILEPATH "cargo for seL4 userspace" FORCE)
@@ -94,7 +90,6 @@ function(sel4_rust_find_toolchain)
             else()
                 set(SEL4_RUST_BUILD_STD OFF CACHE BOOL "Build core/alloc from rust-src" FORCE)
             endif()
-            set(SEL4_RUST_VENDOR_DIR "${vendor}" CACHE PATH "Vendored crates for build-std" FORCE)
             message(STATUS "seL4 Rust: ${rustc} for ${target} (${mode})")
             return()
         endif()
@@ -105,7 +100,7 @@ function(sel4_rust_find_toolchain)
         FATAL_ERROR
             "No Rust toolchain can build for ${target} (KernelSel4Arch ${KernelSel4Arch}):\n  ${reasons}\n"
             "Install one of:\n"
-            "  Debian 12:  apt-get install rustc-web cargo-web rust-web-src   (builds core with -Zbuild-std)\n"
+            "  Debian 12:  apt-get install rustc-web cargo-web rust-web-src   (builds core from rust-src, once)\n"
             "  rustup:     rustup target add ${target}   (or: rustup component add rust-src)\n"
             "or point SEL4_RUST_RUSTC and SEL4_RUST_CARGO at a toolchain that has it."
     )

@@ -1,10 +1,10 @@
 """Compile Rust crates for seL4's bare-metal targets, offline, from tests.
 
 Debian's Rust (``rustc-web``, ``cargo-web``, ``rust-web-src``) ships no prebuilt ``core`` for
-bare-metal targets, so ``core``/``alloc``/``compiler_builtins`` are built from its sources
-with cargo's ``-Zbuild-std`` (``RUSTC_BOOTSTRAP=1`` allows the unstable flags on a stable
-compiler), and crates.io is replaced by the crates vendored beside those sources, so nothing
-is downloaded.
+bare-metal targets, so ``core``/``alloc``/``compiler_builtins`` come from the same core cache
+the CMake builds use (``tools/sel4_rust_core.py``: built from rust-src once per toolchain and
+target, then handed to rustc with ``--sysroot``), and crates.io is replaced by the crates
+vendored beside those sources, so nothing is downloaded.
 
 Typical use (no pytest here; the caller decides how to skip)::
 
@@ -18,11 +18,10 @@ Typical use (no pytest here; the caller decides how to skip)::
     )
     assert result.returncode == 0, rustbuild.describe(result)
 
-``core`` is compiled once per target and kept in a shared cargo target directory
-(:func:`default_target_dir`); later compiles for that target take seconds. ``rustflags`` are
-applied to the crates being compiled (the workspace members) but not to ``core``, so changing
-them does not rebuild ``core``: they go through a ``RUSTC_WORKSPACE_WRAPPER`` script whose path
-encodes the flags, which also makes cargo recompile the crates when the flags change.
+Compiles for one target share a cargo target directory (:func:`default_target_dir`).
+``rustflags`` are applied to the crates being compiled (the workspace members) only: they go
+through a ``RUSTC_WORKSPACE_WRAPPER`` script whose path encodes the flags, which also makes
+cargo recompile the crates when the flags change.
 Dependencies by path are not workspace members and do not get ``rustflags``; crates such as
 ``sel4-sys`` take their configuration ``cfg``s from their build script instead.
 """
@@ -41,6 +40,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import sel4_rust_core
 from sel4gen.archinfo import ARCHES, rust_arches
 
 __all__ = [
@@ -62,11 +62,6 @@ INSTALL_HINT = "install Debian's rustc-web cargo-web rust-web-src (apt-get insta
 
 #: Where Debian installs rustc-web and cargo-web; tried before anything on PATH.
 _PREFERRED = (Path("/usr/bin/cargo"), Path("/usr/bin/rustc"))
-
-_BUILD_STD = (
-    "-Zbuild-std=core,alloc,compiler_builtins",
-    "-Zbuild-std-features=compiler-builtins-mem",
-)
 
 #: Variables of the caller's environment that would change what cargo builds or where.
 _SCRUBBED_ENV = (
@@ -224,6 +219,16 @@ def default_target_dir(target: str) -> Path:
     return root / rust_target(target)
 
 
+def sysroot_for(toolchain: Toolchain, triple: str) -> Path:
+    """core/alloc for ``triple`` from the core cache the CMake builds share, built first if
+    it lacks them (raises ``RuntimeError`` with the build's error)."""
+    req = sel4_rust_core.Request(toolchain.rustc, toolchain.cargo, triple, sel4_rust_core.default_cache().absolute())
+    try:
+        return sel4_rust_core.ensure(req)
+    except sel4_rust_core.CoreError as e:
+        raise RuntimeError(str(e)) from None
+
+
 def _write_if_changed(path: Path, text: str, mode: int | None = None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists() or path.read_text() != text:
@@ -348,6 +353,8 @@ def check_crate(
             "PATH": os.pathsep.join([str(toolchain.rustc.parent), run_env.get("PATH", "")]),
         }
     )
+    sysroot = f"--sysroot={sysroot_for(toolchain, triple)}"
+    run_env["CARGO_ENCODED_RUSTFLAGS"] = sysroot
     if clippy and toolchain.clippy_driver is None:
         raise RuntimeError(f"no clippy-driver for {toolchain.version} beside {toolchain.rustc}: install Debian's rust-web-clippy")
     wrapper = _wrapper(tdir, rustflags, toolchain.clippy_driver if clippy else None)
@@ -358,7 +365,7 @@ def check_crate(
 
     if doc:
         # rustdoc needs the configuration's cfgs too; the flags hold no white space.
-        run_env["RUSTDOCFLAGS"] = " ".join(str(f) for f in rustflags)
+        run_env["RUSTDOCFLAGS"] = " ".join([sysroot, *(str(f) for f in rustflags)])
     command = [
         str(toolchain.cargo),
         "doc" if doc else "build" if build else "check",
@@ -367,7 +374,6 @@ def check_crate(
         str(manifest),
         "--target",
         triple,
-        *_BUILD_STD,
         # resolver.lockfile-path is stable from cargo 1.97 on, and unstable before.
         *(["-Zlockfile-path"] if toolchain.cargo_version < (1, 97) else []),
         "--config",

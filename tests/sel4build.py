@@ -193,17 +193,29 @@ PLATFORMS: dict[str, list[str]] = {
     "zynqmp-mcs": ["-DPLATFORM=zynqmp", "-DMCS=ON"],
     # 4 cores; on qemu-arm-virt the settings make the kernel a hypervisor for it (ARM_HYP).
     "qemu-arm-virt-smp": ["-DPLATFORM=qemu-arm-virt", "-DMCS=OFF", "-DSMP=ON", "-DNUM_NODES=4"],
+    "qemu-arm-virt-smp-mcs": ["-DPLATFORM=qemu-arm-virt", "-DMCS=ON", "-DSMP=ON", "-DNUM_NODES=4"],
     "riscv64-qemu-riscv-virt": ["-DPLATFORM=qemu-riscv-virt", "-DMCS=OFF"],
+    "riscv64-qemu-riscv-virt-mcs": ["-DPLATFORM=qemu-riscv-virt", "-DMCS=ON"],
+    "riscv64-spike": ["-DPLATFORM=spike", "-DKernelSel4Arch=riscv64", "-DMCS=OFF"],
     "x86_64-pc99": ["-DPLATFORM=pc99", "-DKernelSel4Arch=x86_64", "-DMCS=OFF"],
+    "x86_64-pc99-mcs": ["-DPLATFORM=pc99", "-DKernelSel4Arch=x86_64", "-DMCS=ON"],
     "aarch32-qemu-arm-virt": ["-DPLATFORM=qemu-arm-virt", "-DKernelSel4Arch=aarch32", "-DMCS=OFF"],
+    "aarch32-qemu-arm-virt-mcs": ["-DPLATFORM=qemu-arm-virt", "-DKernelSel4Arch=aarch32", "-DMCS=ON"],
 }
 
 #: What a platform of PLATFORMS needs besides the aarch64 tools of TOOLS: its cross compiler and
 #: QEMU (scripts/install-deps installs them).
+_RISCV_TOOLS = ["riscv64-linux-gnu-gcc", "qemu-system-riscv64"]
+_X86_TOOLS = ["gcc", "qemu-system-x86_64"]
+_ARM32_TOOLS = ["arm-linux-gnueabi-gcc", "qemu-system-arm"]
 PLATFORM_TOOLS: dict[str, list[str]] = {
-    "riscv64-qemu-riscv-virt": ["riscv64-linux-gnu-gcc", "qemu-system-riscv64"],
-    "x86_64-pc99": ["gcc", "qemu-system-x86_64"],
-    "aarch32-qemu-arm-virt": ["arm-linux-gnueabi-gcc", "qemu-system-arm"],
+    "riscv64-qemu-riscv-virt": _RISCV_TOOLS,
+    "riscv64-qemu-riscv-virt-mcs": _RISCV_TOOLS,
+    "riscv64-spike": _RISCV_TOOLS,
+    "x86_64-pc99": _X86_TOOLS,
+    "x86_64-pc99-mcs": _X86_TOOLS,
+    "aarch32-qemu-arm-virt": _ARM32_TOOLS,
+    "aarch32-qemu-arm-virt-mcs": _ARM32_TOOLS,
 }
 
 

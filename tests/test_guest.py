@@ -219,10 +219,16 @@ RUNS: dict[str, tuple[str, bool]] = {
     "qemu-arm-virt": ("aarch64", False),
     "qemu-arm-virt-mcs": ("aarch64", True),
     "zynqmp": ("aarch64", False),
+    "zynqmp-mcs": ("aarch64", True),
     "qemu-arm-virt-smp": ("aarch64", False),
+    "qemu-arm-virt-smp-mcs": ("aarch64", True),
     "aarch32-qemu-arm-virt": ("aarch32", False),
+    "aarch32-qemu-arm-virt-mcs": ("aarch32", True),
     "riscv64-qemu-riscv-virt": ("riscv64", False),
+    "riscv64-qemu-riscv-virt-mcs": ("riscv64", True),
+    "riscv64-spike": ("riscv64", False),
     "x86_64-pc99": ("x86_64", False),
+    "x86_64-pc99-mcs": ("x86_64", True),
 }
 
 

@@ -197,13 +197,14 @@ pub const UNRESOLVED_CPTR: seL4_Word = 1 << 30;
 pub const SPARE_IRQ: Option<seL4_Word> = Some(100);
 /// PLIC sources that no device of qemu-riscv-virt uses (QEMU: virtio 1-8, UART 10, RTC 11,
 /// PCIe 32-35, platform bus 64-95); the next number is spare too. Spike has no PLIC
-/// interrupts at all (the kernel's maxIRQ is 0).
+/// interrupts at all.
 #[cfg(all(
     any(target_arch = "riscv64", target_arch = "riscv32"),
     not(sel4_cfg_PLAT_SPIKE)
 ))]
 pub const SPARE_IRQ: Option<seL4_Word> = Some(40);
-/// Spike has no PLIC interrupts at all (the kernel's maxIRQ is 0).
+/// Spike has no PLIC interrupts at all: the kernel's only numbers are its timer's (and, with
+/// SMP, its inter-processor interrupts').
 #[cfg(all(
     any(target_arch = "riscv64", target_arch = "riscv32"),
     sel4_cfg_PLAT_SPIKE

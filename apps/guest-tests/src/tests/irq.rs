@@ -22,7 +22,7 @@ pub fn control_and_handler(ctx: &mut Ctx) -> Outcome {
     let slot = ok(ctx.objects.alloc_slot(), "slot")?;
     let Some(spare) = crate::arch::SPARE_IRQ else {
         fails_with(
-            control.get(1, init_thread::CNODE, slot, DEPTH),
+            control.get(NO_SUCH_IRQ, init_thread::CNODE, slot, DEPTH),
             Error::RangeError,
             "an IRQ on a platform without any",
         )?;
@@ -103,7 +103,7 @@ pub fn trigger(ctx: &mut Ctx) -> Outcome {
     let slot = ok(ctx.objects.alloc_slot(), "slot")?;
     let Some(spare) = crate::arch::SPARE_IRQ else {
         return fails_with(
-            control.get_trigger(1, 1, init_thread::CNODE, slot, DEPTH),
+            control.get_trigger(NO_SUCH_IRQ, 1, init_thread::CNODE, slot, DEPTH),
             Error::RangeError,
             "an IRQ on a platform without any",
         );

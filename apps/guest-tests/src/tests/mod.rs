@@ -391,7 +391,10 @@ test_lists! {
 
     /// Tests for SMP kernels: a thread on another core (the kernel has at least two).
     #[cfg(sel4_cfg_ENABLE_SMP_SUPPORT)]
-    const SMP: &[Test] = &[t("cross_core_ipc", &[], smp::cross_core_ipc)];
+    const SMP: &[Test] = &[
+        t("root_server_node", &[], smp::root_server_node),
+        t("cross_core_ipc", &[], smp::cross_core_ipc),
+    ];
 
     /// Tests for SMP kernels without MCS (with MCS a thread's core is its scheduling context's).
     #[cfg(all(sel4_cfg_ENABLE_SMP_SUPPORT, not(sel4_cfg_KERNEL_MCS)))]

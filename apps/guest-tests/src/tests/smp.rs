@@ -1,6 +1,9 @@
 //! Threads on another core of an SMP kernel: a server placed on core 1 (`ThreadConfig::core`)
-//! answers calls from the root thread on core 0, so each call and reply crosses cores.
+//! answers calls from the root thread on core 0, so each call and reply crosses cores; and what
+//! the kernel tells the root server about the cores.
 
+use sel4::sys::config::MAX_NUM_NODES;
+use sel4::sys::seL4_Word;
 use sel4::{cap_type, get_mr, set_mr, Cap, MessageInfo};
 use sel4_runtime::thread::ThreadConfig;
 
@@ -42,4 +45,12 @@ pub fn cross_core_ipc(ctx: &mut Ctx) -> Outcome {
         )?;
     }
     Ok(())
+}
+
+/// The root server starts on node 0 and is told how many nodes the kernel brought up: all it
+/// was configured for (QEMU gets as many cores).
+pub fn root_server_node(ctx: &mut Ctx) -> Outcome {
+    equal(ctx.bootinfo.node_id(), 0, "BootInfo::node_id")?;
+    // The configuration's values are u64 whatever the word size.
+    equal(ctx.bootinfo.num_nodes(), MAX_NUM_NODES as seL4_Word, "BootInfo::num_nodes")
 }

@@ -1,0 +1,219 @@
+"""A Rust sysroot (core, alloc, compiler_builtins) per toolchain and target, built once and shared.
+
+Toolchains without a prebuilt standard library for bare-metal targets (Debian's rustc-web) build
+it from rust-src. Doing that with cargo's ``-Zbuild-std`` in every build costs half a minute
+per build directory (and seL4 users keep one per platform). Instead this builds the libraries
+once into a cache, keyed by everything that changes them (rustc and cargo versions, the target
+or its JSON specification, the flags), and each build passes ``--sysroot`` to rustc.
+
+    python3 sel4_rust_core.py path  --rustc R --cargo C --target T [--cache DIR] [--rustflag F]...
+        Print the sysroot's path (cheap: nothing is built).
+    python3 sel4_rust_core.py build --rustc R --cargo C --target T [--cache DIR] [--rustflag F]...
+        Build the sysroot unless the cache has it, then print its path.
+
+The cache is DIR, else $SEL4_RUST_CORE_CACHE, else $XDG_CACHE_HOME/sel4-rust/core, else
+~/.cache/sel4-rust/core.
+
+Builds of the same sysroot from several build directories at once take turns (a file lock);
+a sysroot appears in the cache only when complete. Errors name what failed and exit 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+#: Bump when the way the libraries are built changes, so that old sysroots are not reused.
+RECIPE = "1"
+#: The libraries a no_std crate (with alloc) links against.
+LIBRARIES = "core,alloc,compiler_builtins"
+#: The marker a complete sysroot holds; written last.
+COMPLETE = "sel4-rust-core.complete"
+
+#: core's profile: that of the project's release builds. Bitcode is embedded so that crates
+#: built with LTO can link it; panics abort (no unwinding on seL4).
+_CARGO_TOML = """\
+[package]
+name = "sel4-rust-core-sysroot"
+version = "0.0.0"
+edition = "2021"
+
+[lib]
+path = "lib.rs"
+
+[profile.release]
+opt-level = "s"
+panic = "abort"
+debug = false
+debug-assertions = false
+overflow-checks = false
+lto = false
+"""
+_LIB_RS = "#![no_std]\nextern crate alloc;\n"
+
+
+class CoreError(Exception):
+    """A failure to report in one line (or a few), without a traceback."""
+
+
+@dataclass(frozen=True)
+class Request:
+    rustc: Path
+    cargo: Path
+    #: A built-in target triple or the path of a target specification (.json).
+    target: str
+    cache: Path
+    rustflags: tuple[str, ...] = ()
+
+    @property
+    def target_name(self) -> str:
+        """What rustc calls the target in a sysroot: the triple, or the JSON file's stem."""
+        return Path(self.target).stem if self.target.endswith(".json") else self.target
+
+
+def default_cache() -> Path:
+    """The cache directory when none is named (see the module's documentation)."""
+    if explicit := os.environ.get("SEL4_RUST_CORE_CACHE"):
+        return Path(explicit)
+    if xdg := os.environ.get("XDG_CACHE_HOME"):
+        return Path(xdg) / "sel4-rust" / "core"
+    return Path.home() / ".cache" / "sel4-rust" / "core"
+
+
+def _output(args: Sequence[str | os.PathLike[str]]) -> str:
+    try:
+        done = subprocess.run([str(a) for a in args], capture_output=True, text=True, check=False, timeout=60)
+    except OSError as e:
+        raise CoreError(f"cannot run {args[0]}: {e.strerror}") from None
+    if done.returncode != 0:
+        raise CoreError(f"{' '.join(str(a) for a in args)} failed: {done.stderr.strip()}")
+    return done.stdout
+
+
+def sysroot_path(req: Request) -> Path:
+    """Where the sysroot for ``req`` lives in the cache (whether it is built yet or not)."""
+    h = hashlib.sha256()
+    parts = [RECIPE, _output([req.rustc, "-vV"]), _output([req.cargo, "-V"]), req.target, *req.rustflags]
+    if req.target.endswith(".json"):
+        try:
+            parts.append(Path(req.target).read_text())
+        except OSError as e:
+            raise CoreError(f"{req.target}: cannot read the target specification: {e.strerror}") from None
+    for part in parts:
+        h.update(part.encode() + b"\0")
+    return req.cache / f"{req.target_name}-{h.hexdigest()[:16]}"
+
+
+def _library_sources(rustc: Path) -> Path:
+    library = Path(_output([rustc, "--print", "sysroot"]).strip()) / "lib" / "rustlib" / "src" / "rust" / "library"
+    if not (library / "core" / "Cargo.toml").is_file():
+        raise CoreError(f"{rustc} has no standard library sources at {library}: install rust-src (Debian: rust-web-src)")
+    return library
+
+
+def _cargo_home(home: Path, vendor: Path) -> None:
+    home.mkdir(parents=True, exist_ok=True)
+    # The libraries' dependencies come from the crates vendored with rust-src: nothing is
+    # downloaded.
+    config = "[net]\noffline = true\n"
+    if vendor.is_dir():
+        config += f'[source.crates-io]\nreplace-with = "vendored"\n[source.vendored]\ndirectory = "{vendor}"\n'
+    (home / "config.toml").write_text(config)
+
+
+def _build_into(req: Request, dest: Path, work: Path) -> None:
+    library = _library_sources(req.rustc)
+    crate = work / "crate"
+    crate.mkdir()
+    (crate / "Cargo.toml").write_text(_CARGO_TOML)
+    (crate / "lib.rs").write_text(_LIB_RS)
+    _cargo_home(work / "cargo-home", library / "vendor")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CARGO_", "RUSTC_", "RUSTFLAGS", "RUSTDOCFLAGS"))}
+    env.update(
+        {
+            "CARGO_HOME": str(work / "cargo-home"),
+            "RUSTC": str(req.rustc),
+            "RUSTC_BOOTSTRAP": "1",
+            "CARGO_ENCODED_RUSTFLAGS": "\x1f".join(["-Cembed-bitcode=yes", *req.rustflags]),
+        }
+    )
+    target = str(Path(req.target).resolve()) if req.target.endswith(".json") else req.target
+    command = [
+        str(req.cargo), "build", "--release", "--offline", "--quiet",
+        "--manifest-path", str(crate / "Cargo.toml"),
+        "--target", target,
+        "--target-dir", str(work / "target"),
+        f"-Zbuild-std={LIBRARIES}", "-Zbuild-std-features=compiler-builtins-mem",
+    ]  # fmt: skip
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise CoreError(f"building core for {req.target} failed:\n$ {' '.join(command)}\n{done.stderr.strip()}")
+    deps = work / "target" / req.target_name / "release" / "deps"
+    libdir = dest / "lib" / "rustlib" / req.target_name / "lib"
+    libdir.mkdir(parents=True)
+    rlibs = [p for p in deps.glob("lib*.rlib") if not p.name.startswith("libsel4_rust_core_sysroot")]
+    if not any(p.name.startswith("libcore-") for p in rlibs):
+        raise CoreError(f"building core for {req.target}: cargo succeeded but left no libcore in {deps}")
+    for rlib in rlibs:
+        shutil.copy2(rlib, libdir / rlib.name)
+
+
+def ensure(req: Request) -> Path:
+    """The sysroot for ``req``, built first if the cache does not have it."""
+    path = sysroot_path(req)
+    if (path / COMPLETE).is_file():
+        return path
+    req.cache.mkdir(parents=True, exist_ok=True)
+    with open(req.cache / f".{path.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (path / COMPLETE).is_file():
+            return path  # another build made it while this one waited
+        print(f"Building core and alloc for {req.target_name} once, into {path}", file=sys.stderr)
+        with tempfile.TemporaryDirectory(prefix=f".{path.name}.", dir=req.cache) as tmp:
+            staged = Path(tmp) / "sysroot"
+            staged.mkdir()
+            _build_into(req, staged, Path(tmp))
+            (staged / COMPLETE).write_text("".join(f"{p}\n" for p in (req.target, *req.rustflags)))
+            shutil.rmtree(path, ignore_errors=True)  # an incomplete one from an interrupted run
+            staged.rename(path)
+    return path
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="sel4_rust_core", description=__doc__.split("\n\n")[0])
+    ap.add_argument("action", choices=("path", "build"))
+    ap.add_argument("--rustc", type=Path, required=True)
+    ap.add_argument("--cargo", type=Path, required=True)
+    ap.add_argument("--target", required=True)
+    ap.add_argument("--cache", type=Path, default=None, help="the cache directory (default: see above)")
+    ap.add_argument("--rustflag", action="append", default=[], help="a rustc flag for the libraries (repeatable)")
+    ap.add_argument("--stamp", type=Path, help="with build: touch this file afterwards (for the build tool)")
+    args = ap.parse_args(argv)
+    cache = args.cache if args.cache is not None else default_cache()
+    req = Request(args.rustc, args.cargo, args.target, cache.absolute(), tuple(args.rustflag))
+    try:
+        path = ensure(req) if args.action == "build" else sysroot_path(req)
+        if args.stamp:
+            args.stamp.parent.mkdir(parents=True, exist_ok=True)
+            args.stamp.write_text(f"{path}\n")
+    except CoreError as e:
+        print(f"sel4_rust_core: error: {e}", file=sys.stderr)
+        return 1
+    except OSError as e:
+        print(f"sel4_rust_core: error: {e.filename or ''}: {e.strerror}", file=sys.stderr)
+        return 1
+    print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
