@@ -1,64 +1,84 @@
 #!/usr/bin/env python3
-"""Instruction counts of seL4 invocation stubs, C (libsel4) against Rust (crates/sel4), from the disassembly.
+"""Instruction counts of seL4 invocation stubs, C (libsel4) against Rust (crates/sel4), from the disassembly, per architecture.
 
-    python3 bench/stub_counts.py [--build-dir DIR]
+    python3 bench/stub_counts.py [--arch A ...] [--build-dir DIR]
 
 Three invocations, each compiled into one non-inline function per language that returns the
 seL4_Error as a word:
 
 * C: bench/stubs/stubs.c calls libsel4's static inline stubs (seL4_Untyped_Retype,
-  seL4_TCB_Suspend, seL4_ARM_Page_Map), compiled with aarch64-linux-gnu-gcc and the very flags
-  and include directories of a real root server's compile command (bench/c-ipc's main.c in the
-  build directory bench/ipc_bench.py makes, built here if missing), at -O2 and at -Os;
+  seL4_TCB_Suspend and the architecture's frame map: seL4_ARM_Page_Map, seL4_RISCV_Page_Map or
+  seL4_X86_Page_Map), compiled with the compiler, flags and include directories of a real root
+  server's compile command (bench/c-ipc's main.c in the build directory bench/ipc_bench.py
+  makes for the architecture, built here if missing), at -O2 and at -Os;
 * Rust: bench/stubs/rust calls crates/sel4's typed API (Cap<Untyped>::retype,
-  Cap<Tcb>::suspend, Cap<Page>::map) and is built as a staticlib with the project's release
-  profile (opt-level "s") by tests/rustbuild.py, against bindings that sel4gen generates from
-  the same kernel build directory, so that both languages see one kernel configuration.
+  Cap<Tcb>::suspend, Cap<Page>::map) and is built as a staticlib for the architecture's Rust
+  target with the project's release profile (opt-level "s") by tests/rustbuild.py, against
+  bindings that sel4gen generates from the same kernel build directory, so that both languages
+  see one kernel configuration.
 
-llvm-objdump disassembles each function; the count is the instructions of its symbol, and the
-functions it calls (none expected: the system call is inline assembly) are listed beside it.
-A failure prints one line naming its log and exits 1.
+Architectures (--arch, default: every one of bench/arches.py whose cross compiler and QEMU are
+installed; the others are skipped, saying what is missing): aarch64, aarch32, riscv64, x86_64.
+--build-dir takes one configured and built C root server build directory instead, and runs its
+architecture only.
+
+llvm-objdump disassembles each function for every architecture; the count is the instructions
+of its symbol (without the padding after it), and the functions it calls or jumps to (none
+expected: the system call is inline assembly) are listed beside it. The report is a table per
+architecture (one column per compile) and a summary with one row per architecture: Rust
+release / C -O2 of each stub beside the goal (<= 1.00). A failure prints one line naming its
+log; the other architectures still run, and the exit code is 1.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import shlex
 import shutil
 import subprocess
 import sys
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
+# tests/rustbuild.py imports tools/sel4_rust_core.py and tools/sel4gen, as tests/conftest.py
+# makes possible.
+sys.path.insert(0, str(ROOT / "tools"))
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(BENCH))
 
 import ipc_bench  # noqa: E402
 import rustbuild  # noqa: E402
 import sel4build  # noqa: E402
+from arches import ARCHES, BenchArch, select  # noqa: E402
 
 STUBS = BENCH / "stubs"
 C_SOURCE = STUBS / "stubs.c"
 RUST_CRATE = STUBS / "rust"
 RUST_LIB = "libstub_counts.a"
-#: Generated bindings, objects and logs (git-ignored).
+#: Generated bindings, objects and logs, one directory per architecture (git-ignored).
 WORK = ROOT / "build" / "stub-counts"
 #: The function of each stub in both languages, and what it invokes.
 FUNCTIONS = {
     "stub_untyped_retype": "Untyped retype (endpoint)",
     "stub_tcb_suspend": "TCB suspend",
-    "stub_page_map": "frame map (ARM page)",
+    "stub_page_map": "frame map",
 }
 C_LEVELS = ("-O2", "-Os")
 #: Cargo profiles of bench/stubs/rust: the project's release profile (opt-level "s") and the same
 #: at opt-level 2, as C's -O2.
 RUST_PROFILES = {"release": "Rust release (opt s)", "release-o2": "Rust opt 2"}
-CC = "aarch64-linux-gnu-gcc"
+#: What cmake/sel4_rust.cmake gives the crates of a root server besides the configuration's cfgs
+#: (which sel4-sys's build script reads itself): local-exec thread-local accesses, as C's
+#: -ftls-model=local-exec (otherwise x86-64's position-independent target calls __tls_get_addr
+#: for libsel4's IPC buffer pointer).
+RUSTFLAGS = ["-Ztls-model=local-exec"]
 OBJDUMP = "llvm-objdump"
+GOAL_RATIO = 1.00
 #: The root server's source file whose compile command gives the C flags.
 REFERENCE_SOURCE = "main.c"
 
@@ -85,13 +105,9 @@ def run_logged(cmd: list[str], log: Path, what: str, cwd: Path | None = None) ->
 # ---- the kernel build both languages compile against -------------------------------------------
 
 
-def build_dir(given: Path | None) -> Path:
-    """The C IPC benchmark's build directory (bench/ipc_bench.py's), built now if missing."""
-    if given is not None:
-        if not (given / "build.ninja").exists():
-            raise BenchError(f"{given} is not a build directory (no build.ninja)")
-        return given
-    bdir = ipc_bench.WORK / "c-ws" / "build-c-ipc"
+def build_dir(arch: BenchArch) -> Path:
+    """The C IPC benchmark's build directory of `arch` (bench/ipc_bench.py's), built now if missing."""
+    bdir = ipc_bench.c_build_dir(arch)
     if (bdir / "build.ninja").exists():
         return bdir
     ws, why = sel4build.workspace()
@@ -99,13 +115,21 @@ def build_dir(given: Path | None) -> Path:
         raise BenchError(f"no seL4 workspace: {why}")
     print(f"stub_counts: building bench/c-ipc for its compile flags in {bdir} ...", file=sys.stderr)
     try:
-        return ipc_bench.build_c(ws)
+        return ipc_bench.build_c(ws, arch)
     except ipc_bench.BenchError as e:
         raise BenchError(str(e)) from None
 
 
-def c_flags(bdir: Path) -> list[str]:
-    """The compile flags of the build's root server source, without its outputs and -O level.
+def cache_value(bdir: Path, name: str) -> str:
+    m = re.search(rf"^{name}:\w+=(\w+)$", (bdir / "CMakeCache.txt").read_text(), re.M)
+    if m is None:
+        raise BenchError(f"no {name} in {bdir}/CMakeCache.txt")
+    return m.group(1)
+
+
+def c_flags(bdir: Path) -> tuple[str, list[str]]:
+    """The compiler and compile flags of the build's root server source, without its outputs
+    and -O level.
 
     Include directories (libsel4's sources, its generated headers, the kernel and libsel4
     configurations, musllibc), defines, -march, -ftls-model... exactly as the build uses them.
@@ -114,7 +138,7 @@ def c_flags(bdir: Path) -> list[str]:
     line = next((ln for ln in commands.splitlines() if " -c " in ln and ln.rstrip().endswith(f"/{REFERENCE_SOURCE}")), None)
     if line is None:
         raise BenchError(f"no compile command for {REFERENCE_SOURCE} in {bdir} (ninja -t commands)")
-    args = shlex.split(line.split("&&")[-1])[1:]  # without the compiler
+    compiler, *args = shlex.split(line.split("&&")[-1])
     flags: list[str] = []
     skip_next = False
     for arg in args:
@@ -126,16 +150,12 @@ def c_flags(bdir: Path) -> list[str]:
             pass
         else:
             flags.append(arg)
-    return flags
+    return compiler, flags
 
 
 def generate_bindings(bdir: Path, out: Path, log: Path) -> Path:
     """sel4gen's output for bdir's kernel configuration, from the same inputs as its CMake step."""
-    cache = (bdir / "CMakeCache.txt").read_text()
-    arch, sel4_arch = (re.search(rf"^{name}:\w+=(\w+)$", cache, re.M) for name in ("KernelArch", "KernelSel4Arch"))
-    if arch is None or sel4_arch is None:
-        raise BenchError(f"no KernelArch or KernelSel4Arch in {bdir}/CMakeCache.txt")
-    arch_name, sel4_arch_name = arch.group(1), sel4_arch.group(1)
+    arch_name, sel4_arch_name = cache_value(bdir, "KernelArch"), cache_value(bdir, "KernelSel4Arch")
     # libsel4's sources: those of the workspace the build directory sits in (../kernel).
     libsel4 = (bdir.parent / "kernel" / "libsel4").resolve()
     gen_libsel4 = bdir / "libsel4"
@@ -157,31 +177,33 @@ def generate_bindings(bdir: Path, out: Path, log: Path) -> Path:
 # ---- compiling -------------------------------------------------------------------------------------
 
 
-def compile_c(flags: list[str], level: str, out: Path, log: Path) -> Path:
-    run_logged([CC, *flags, level, "-c", str(C_SOURCE), "-o", str(out)], log, f"{CC} {level}")
+def compile_c(compiler: str, flags: list[str], level: str, out: Path, log: Path) -> Path:
+    run_logged([compiler, *flags, level, "-c", str(C_SOURCE), "-o", str(out)], log, f"{compiler} {level}")
     return out
 
 
-def build_rust(gen: Path, profile: str, log: Path) -> Path:
+def build_rust(arch: str, gen: Path, profile: str, log: Path) -> Path:
     """The stub crate as a staticlib of cargo profile `profile`, in rustbuild's shared target
     directory (core is built there once per machine and profile)."""
     toolchain, why = rustbuild.find_toolchain()
     if toolchain is None:
         raise BenchError(f"no Rust toolchain: {why}")
-    target_dir = rustbuild.default_target_dir("aarch64")
+    target_dir = rustbuild.default_target_dir(arch)
     r = rustbuild.check_crate(
         toolchain,
         RUST_CRATE,
-        "aarch64",
+        arch,
         target_dir,
         env={"SEL4_SYS_GENERATED_DIR": str(gen)},
+        # and the code-generation flags the configuration asks for (the generator's contract).
+        rustflags=[*RUSTFLAGS, *json.loads((gen / "contract.json").read_text())["rust"]["rustflags"]],
         build=True,
         cargo_args=["--profile", profile],
     )
     log.write_text(rustbuild.describe(r, limit=10**7))
     if r.returncode != 0:
         raise BenchError(f"cargo build of {RUST_CRATE.relative_to(ROOT)} exited {r.returncode} (log: {log})")
-    return target_dir / rustbuild.rust_target("aarch64") / profile / RUST_LIB
+    return target_dir / rustbuild.rust_target(arch) / profile / RUST_LIB
 
 
 # ---- counting --------------------------------------------------------------------------------------
@@ -190,8 +212,19 @@ def build_rust(gen: Path, profile: str, log: Path) -> Path:
 SYMBOL = re.compile(r"^[0-9a-f]+ <(?P<name>[^>]+)>:$")
 #: An instruction line: "      14:      \tsvc\t#0" (address, mnemonic, operands).
 INSTRUCTION = re.compile(r"^\s+[0-9a-f]+:\s+(?P<mnemonic>[a-z][\w.]*)(?P<operands>.*)$")
-#: The relocation line after a call in an object file: "\t\t0000000000000024:  R_AARCH64_CALL26\t<callee>".
-CALL_RELOCATION = re.compile(r"^\s+[0-9a-f]+:\s+R_AARCH64_(?:CALL26|JUMP26)\s+(?P<target>.+)$")
+#: The relocation line after a call or a jump to another function in an object file (whose
+#: operand is still 0 before linking), on each architecture:
+#: "\t\t0000000000000024:  R_AARCH64_CALL26\t<callee>", R_ARM_CALL, R_RISCV_CALL_PLT (on the
+#: auipc before the jalr), R_X86_64_PLT32 ("<callee>-0x4").
+CALL_RELOCATION = re.compile(
+    r"^\s+[0-9a-f]+:\s+R_(?:AARCH64_(?:CALL26|JUMP26)|ARM_(?:CALL|JUMP24)|RISCV_(?:CALL|CALL_PLT|JAL)|X86_64_PLT32)"
+    r"\s+(?P<target>.+?)(?:[+-]0x[0-9a-f]+)?$"
+)
+#: Call instructions of the four architectures.
+CALLS = {"bl", "blr", "blx", "jal", "jalr", "call", "callq"}
+#: What the assemblers pad a function's end with, up to the next function's alignment
+#: (gcc and LLVM align functions to 16 bytes on some architectures): not code.
+PADDING = {"nop", "c.nop", "nopw", "nopl", "int3", "data16", "cs", "xchg"}
 
 
 def short_name(symbol: str) -> str:
@@ -199,36 +232,67 @@ def short_name(symbol: str) -> str:
     return re.sub(r"\b(?:\w+::)+(?=\w)", "", symbol)
 
 
+def local_labels(obj: Path, log: Path) -> list[str]:
+    """The local labels (.L...) of obj's symbol table: gcc keeps its branch targets there on
+    RISC-V (for linker relaxation), and a listing of a function's symbol alone stops at them."""
+    text = run_logged([OBJDUMP, "-t", str(obj)], log, f"{OBJDUMP} -t")
+    return sorted({f[-1] for f in map(str.split, text.splitlines()) if len(f) > 1 and f[-1].startswith(".L")})
+
+
 def disassemble(obj: Path, log: Path) -> dict[str, Disassembly]:
     """Instruction counts and callees of FUNCTIONS in obj (an object file or an archive).
 
-    -r shows the relocations, which name the callees of an object file's calls (their operand
-    is still 0 before linking); -C demangles Rust's names.
+    -r shows the relocations, which name the callees of an object file's calls; -C demangles
+    Rust's names. The listings of local labels right after a function are part of it.
     """
-    cmd = [OBJDUMP, "-d", "-r", "-C", "--no-show-raw-insn", f"--disassemble-symbols={','.join(FUNCTIONS)}", str(obj)]
+    symbols = [*FUNCTIONS, *local_labels(obj, log.with_suffix(".symbols.log"))]
+    cmd = [OBJDUMP, "-d", "-r", "-C", "--no-show-raw-insn", f"--disassemble-symbols={','.join(symbols)}", str(obj)]
     text = run_logged(cmd, log, OBJDUMP)
-    found: dict[str, Disassembly] = {}
-    current: str | None = None
-    mnemonics: list[str] = []
-    calls: list[str] = []
-    for line in [*text.splitlines(), ""]:
+    # One block per symbol listed, in order; None between sections and archive members, so
+    # that a local label joins only the function just before it.
+    blocks: list[tuple[str, list[str], list[str]] | None] = []
+    # A callee named by a relocation on an instruction that is not a call: RISC-V's auipc
+    # (the jalr after it is the call) or a tail call's jump (then nothing follows).
+    pending: str | None = None
+    for line in text.splitlines():
+        block = blocks[-1] if blocks else None
         if m := SYMBOL.match(line):
-            current, mnemonics, calls = m.group("name"), [], []
-        elif current is None:
+            if block and pending:
+                block[2].append(pending)
+            pending = None
+            name = m.group("name")
+            if name.startswith(".L") and block is not None:
+                blocks.append((block[0], block[1], block[2]))  # the same lists: one function
+            else:
+                blocks.append((name, [], []))
+        elif line.startswith("Disassembly of section") or re.match(r"^\S.*:\s+file format", line):
+            blocks.append(None)
+        elif block is None:
             continue
         elif m := CALL_RELOCATION.match(line):
-            calls[-1] = short_name(m.group("target"))  # the call just counted, by name
+            mnemonics, calls = block[1], block[2]
+            if mnemonics and mnemonics[-1] in CALLS and calls:
+                calls[-1] = short_name(m.group("target"))  # the call just counted, by name
+            else:
+                pending = short_name(m.group("target"))
         elif m := INSTRUCTION.match(line):
-            mnemonics.append(m.group("mnemonic"))
-            if m.group("mnemonic") in ("bl", "blr"):
-                calls.append(m.group("operands").strip())
-        elif not line.strip():
-            # The listing runs to the next symbol: nops after the last instruction are the
-            # padding that aligns the next function (gcc aligns to 16 bytes), not code.
-            while mnemonics and mnemonics[-1] == "nop":
+            mnemonic = m.group("mnemonic")
+            if mnemonic in CALLS:
+                block[2].append(pending or m.group("operands").strip())
+            elif pending:
+                block[2].append(pending)
+            pending = None
+            block[1].append(mnemonic)
+    if blocks and blocks[-1] and pending:
+        blocks[-1][2].append(pending)
+    found: dict[str, Disassembly] = {}
+    for block in blocks:
+        if block is not None and block[0] in FUNCTIONS:
+            mnemonics = list(block[1])
+            # Padding after the last instruction aligns the next function.
+            while mnemonics and mnemonics[-1] in PADDING:
                 mnemonics.pop()
-            found[current] = Disassembly(len(mnemonics), tuple(calls))
-            current = None
+            found[block[0]] = Disassembly(len(mnemonics), tuple(block[2]))
     missing = [f for f in FUNCTIONS if f not in found]
     if missing:
         raise BenchError(f"no {', '.join(missing)} in the disassembly of {obj} (log: {log})")
@@ -243,55 +307,121 @@ def calls_note(d: Disassembly) -> str:
     return ", ".join(f"{n}x {name}" if n > 1 else name for name, n in counts.items())
 
 
-def report(bdir: Path, results: dict[str, dict[str, Disassembly]]) -> None:
-    """The table: one row per stub, one column per compile; then the calls each one makes."""
-    print(f"kernel build (C flags and Rust bindings): {bdir}")
-    print(f"C: {CC} on {C_SOURCE.relative_to(ROOT)}; Rust: {RUST_CRATE.relative_to(ROOT)} (crates/sel4's typed API)")
-    print("instructions of each function (its own, without the functions it calls)")
-    print()
-    columns = list(results)
-    c, rust = f"C {C_LEVELS[0]}", RUST_PROFILES["release"]
-    header = ("stub", *columns, "Rust release / C -O2")
-    rows = [header]
-    for fn, name in FUNCTIONS.items():
-        ratio = results[rust][fn].instructions / results[c][fn].instructions
-        rows.append((name, *(str(results[col][fn].instructions) for col in columns), f"{ratio:.2f}"))
-    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+@dataclass
+class ArchStubs:
+    arch: BenchArch
+    #: The kernel build both languages compile against, and the C compiler of its root server.
+    build_dir: Path | None = None
+    compiler: str = ""
+    #: Compile (column) -> function -> its disassembly.
+    results: dict[str, dict[str, Disassembly]] = field(default_factory=dict)
+    error: str = ""
+
+    def ratio(self, fn: str) -> float:
+        return self.results[RUST_PROFILES["release"]][fn].instructions / self.results[f"C {C_LEVELS[0]}"][fn].instructions
+
+
+def print_table(rows: list[tuple[str, ...]]) -> None:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for r in rows:
         print("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip())
-    notes = [(col, FUNCTIONS[fn], calls_note(d)) for col in columns for fn, d in results[col].items() if d.calls]
+
+
+def report_arch(a: ArchStubs) -> None:
+    """One architecture's table: one row per stub, one column per compile; then the calls."""
+    print(f"{a.arch.name}: kernel build (C flags and Rust bindings) {a.build_dir}")
+    target = rustbuild.rust_target(a.arch.name)
+    print(f"  C: {a.compiler} on {C_SOURCE.relative_to(ROOT)}; Rust: {target}; frame map: {a.arch.page_map}")
+    columns = list(a.results)
+    rows = [("  stub", *columns, "Rust release / C -O2")]
+    for fn, name in FUNCTIONS.items():
+        rows.append((f"  {name}", *(str(a.results[col][fn].instructions) for col in columns), f"{a.ratio(fn):.2f}"))
+    print_table(rows)
+    notes = [(col, FUNCTIONS[fn], calls_note(d)) for col in columns for fn, d in a.results[col].items() if d.calls]
     if notes:
-        print()
-        print("calls out of the stub functions (their instructions are not counted above):")
+        print("  calls out of the stub functions (their instructions are not counted above):")
         for col, name, note in notes:
-            print(f"  {col}, {name}: {note}")
+            print(f"    {col}, {name}: {note}")
+
+
+def report(stubs: list[ArchStubs], skipped: list[str]) -> None:
+    print("instructions of each function (its own, without the functions it calls)")
+    for a in stubs:
+        print()
+        if a.error:
+            print(f"{a.arch.name}: failed: {a.error}")
+        else:
+            report_arch(a)
+    for line in skipped:
+        print(f"\n{line}")
+    print()
+    print(f"Rust release / C {C_LEVELS[0]} (instructions Rust/C), goal <= {GOAL_RATIO:.2f}")
+    rows = [("arch", *FUNCTIONS.values(), "goal")]
+    for a in stubs:
+        if a.error:
+            rows.append((a.arch.name, *("-" for _ in FUNCTIONS), "-"))
+            continue
+        rust, c = a.results[RUST_PROFILES["release"]], a.results[f"C {C_LEVELS[0]}"]
+        cells = [f"{a.ratio(fn):.2f} ({rust[fn].instructions}/{c[fn].instructions})" for fn in FUNCTIONS]
+        rows.append((a.arch.name, *cells, "met" if all(a.ratio(fn) <= GOAL_RATIO for fn in FUNCTIONS) else "MISSED"))
+    print_table(rows)
+
+
+def count_arch(arch: BenchArch, given: Path | None) -> ArchStubs:
+    """Compile and disassemble both languages' stubs for one architecture; a failure ends up in
+    .error."""
+    a = ArchStubs(arch)
+    work = WORK / arch.name
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        a.build_dir = given or build_dir(arch)
+        a.compiler, flags = c_flags(a.build_dir)
+        for level in C_LEVELS:
+            obj = compile_c(a.compiler, flags, level, work / f"stubs{level}.o", work / f"cc{level}.log")
+            a.results[f"C {level}"] = disassemble(obj, work / f"objdump-c{level}.log")
+        gen = generate_bindings(a.build_dir, work / "gen", work / "sel4gen.log")
+        for profile, column in RUST_PROFILES.items():
+            lib = build_rust(arch.name, gen, profile, work / f"cargo-{profile}.log")
+            a.results[column] = disassemble(lib, work / f"objdump-rust-{profile}.log")
+    except BenchError as e:
+        a.error = str(e)
+        print(f"stub_counts: {arch.name}: {e}", file=sys.stderr)
+    return a
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
+    parser.add_argument(
+        "--arch",
+        action="append",
+        choices=list(ARCHES),
+        help="an architecture to count (repeatable; default: all whose cross compiler and QEMU are installed)",
+    )
     parser.add_argument("--build-dir", type=Path, help="a configured and built C root server build directory to take flags from")
     args = parser.parse_args()
-    for tool in (CC, OBJDUMP):
-        if shutil.which(tool) is None:
-            print(f"stub_counts: {tool} not found", file=sys.stderr)
+    if shutil.which(OBJDUMP) is None:
+        print(f"stub_counts: {OBJDUMP} not found", file=sys.stderr)
+        return 2
+    given: Path | None = None
+    if args.build_dir:
+        given = args.build_dir.resolve()
+        if not (given / "build.ninja").exists():
+            print(f"stub_counts: {given} is not a build directory (no build.ninja)", file=sys.stderr)
             return 2
-    WORK.mkdir(parents=True, exist_ok=True)
-    try:
-        bdir = build_dir(args.build_dir.resolve() if args.build_dir else None)
-        flags = c_flags(bdir)
-        results: dict[str, dict[str, Disassembly]] = {}
-        for level in C_LEVELS:
-            obj = compile_c(flags, level, WORK / f"stubs{level}.o", WORK / f"cc{level}.log")
-            results[f"C {level}"] = disassemble(obj, WORK / f"objdump-c{level}.log")
-        gen = generate_bindings(bdir, WORK / "gen", WORK / "sel4gen.log")
-        for profile, column in RUST_PROFILES.items():
-            lib = build_rust(gen, profile, WORK / f"cargo-{profile}.log")
-            results[column] = disassemble(lib, WORK / f"objdump-rust-{profile}.log")
-    except BenchError as e:
-        print(f"stub_counts: {e}", file=sys.stderr)
-        return 1
-    report(bdir, results)
-    return 0
+        try:
+            args.arch = [cache_value(given, "KernelSel4Arch")]
+        except BenchError as e:
+            print(f"stub_counts: {e}", file=sys.stderr)
+            return 2
+        if args.arch[0] not in ARCHES:
+            print(f"stub_counts: {given} is a {args.arch[0]} build; supported: {', '.join(ARCHES)}", file=sys.stderr)
+            return 2
+    arches, skipped = select(args.arch)
+    for line in skipped:
+        print(f"stub_counts: {line}", file=sys.stderr)
+    stubs = [count_arch(arch, given) for arch in arches]
+    report(stubs, skipped)
+    return 1 if any(a.error for a in stubs) else 0
 
 
 if __name__ == "__main__":

@@ -199,8 +199,29 @@ endfunction()
 
 # The contract (written with the cfg flags at configure time) names the Rust target.
 _sel4_rust_generate_bindings()
-sel4_rust_choose_target(CONTRACT "${SEL4_RUST_GENERATED_DIR}/contract.json" RESULT_VARIABLE target)
-sel4_rust_find_toolchain(TARGET "${target}")
+sel4_rust_choose_target(
+    CONTRACT "${SEL4_RUST_GENERATED_DIR}/contract.json" RESULT_VARIABLE target BASE_VARIABLE base SPEC_VARIABLE spec
+)
+if(base)
+    # A target Rust does not have built in: the toolchain must know the one it is made from,
+    # and its specification (written by the tool from rustc's own) names the target for cargo.
+    sel4_rust_find_toolchain(TARGET "${base}")
+    set(spec_file "${CMAKE_BINARY_DIR}/sel4-rust/targets/${target}.json")
+    execute_process(
+        COMMAND
+            "${PYTHON3}" "${SEL4_RUST_SOURCE_DIR}/tools/sel4_rust_core.py" spec --rustc "${SEL4_RUST_RUSTC}" --base
+            "${base}" ${spec} --out "${spec_file}"
+        OUTPUT_QUIET
+        ERROR_VARIABLE err
+        RESULT_VARIABLE rc
+    )
+    if(NOT rc EQUAL 0)
+        message(FATAL_ERROR "The Rust target ${target} (made from ${base}) cannot be specified: ${err}")
+    endif()
+    set(SEL4_RUST_TARGET "${spec_file}" CACHE STRING "Rust target triple" FORCE)
+else()
+    sel4_rust_find_toolchain(TARGET "${target}")
+endif()
 
 # Corrosion drives cargo; the toolchain found above is the one it must use (rustup's proxies
 # come first on PATH but lack the bare-metal targets).
@@ -234,6 +255,10 @@ function(sel4_rust_import_crates)
                 "got '${ARGN}'"
         )
     endif()
+    set(cargo_flags)
+    if(SEL4_RUST_TARGET MATCHES "[.]json$")
+        list(APPEND cargo_flags -Zjson-target-spec) # cargo's flag for a target specification file
+    endif()
     set(features)
     if(ARG_FEATURES)
         set(features FEATURES ${ARG_FEATURES})
@@ -260,8 +285,19 @@ function(sel4_rust_import_crates)
         PROFILE ${SEL4_RUST_PROFILE}
         NO_STD
         ${features}
+        FLAGS ${cargo_flags}
     )
     get_property(cfg_flags GLOBAL PROPERTY SEL4_RUST_CFG_FLAGS)
+    file(READ "${SEL4_RUST_GENERATED_DIR}/contract.json" contract)
+    string(JSON count LENGTH "${contract}" rust rustflags)
+    set(codegen_flags)
+    if(count GREATER 0)
+        math(EXPR last "${count} - 1")
+        foreach(i RANGE ${last})
+            string(JSON flag GET "${contract}" rust rustflags ${i})
+            list(APPEND codegen_flags "${flag}")
+        endforeach()
+    endif()
     foreach(crate IN LISTS ARG_CRATES)
         corrosion_set_env_vars(
             ${crate}
@@ -270,7 +306,9 @@ function(sel4_rust_import_crates)
             "CARGO_HOME=${SEL4_RUST_CARGO_HOME}"
         )
         # local-exec: the root server's TLS is laid out statically, as C's is.
-        corrosion_add_target_rustflags(${crate} ${cfg_flags} ${SEL4_RUST_SYSROOT_FLAGS} -Ztls-model=local-exec)
+        corrosion_add_target_rustflags(
+            ${crate} ${cfg_flags} ${codegen_flags} ${SEL4_RUST_SYSROOT_FLAGS} -Ztls-model=local-exec
+        )
         # cargo-prebuild_ is what Corrosion's cargo step waits for; cargo-build_ is only a wrapper.
         add_dependencies(cargo-prebuild_${crate} sel4_rust_bindings sel4_rust_core)
     endforeach()

@@ -2,11 +2,15 @@
 # (contract.json, beside the generated bindings). The facts themselves (targets, float ABIs,
 # which architectures the runtime supports) are written once, in tools/sel4gen/archinfo.py.
 #
-#   sel4_rust_choose_target(CONTRACT <contract.json> RESULT_VARIABLE <var>)
+#   sel4_rust_choose_target(CONTRACT <contract.json> RESULT_VARIABLE <var>
+#                           [BASE_VARIABLE <var>] [SPEC_VARIABLE <var>])
 #       The Rust target triple whose calling convention is that of this build's C compiler
 #       (the contract lists each candidate with a macro the C compiler predefines for its float
 #       ABI). Configuration stops, naming KernelSel4Arch or the C flags, when there is none, and
 #       naming the option and its fix for a configuration the contract lists as unsupported.
+#       For a target Rust does not have built in, BASE_VARIABLE gets the built-in target it is
+#       made from and SPEC_VARIABLE the fields that differ, as `--set;<field>=<value>;...` for
+#       tools/sel4_rust_core.py; both are empty for a built-in target.
 #
 #   sel4_rust_require_runtime(CONTRACT <contract.json> WHAT <text>)
 #       Stop configuration, naming KernelSel4Arch and what needs it, unless the sel4-runtime
@@ -42,7 +46,7 @@ function(_sel4_rust_json_list json out)
 endfunction()
 
 function(sel4_rust_choose_target)
-    cmake_parse_arguments(PARSE_ARGV 0 ARG "" "CONTRACT;RESULT_VARIABLE" "")
+    cmake_parse_arguments(PARSE_ARGV 0 ARG "" "CONTRACT;RESULT_VARIABLE;BASE_VARIABLE;SPEC_VARIABLE" "")
     if(ARG_UNPARSED_ARGUMENTS OR NOT ARG_CONTRACT OR NOT ARG_RESULT_VARIABLE)
         message(FATAL_ERROR "sel4_rust_choose_target(CONTRACT <file> RESULT_VARIABLE <var>): got '${ARGN}'")
     endif()
@@ -81,6 +85,23 @@ function(sel4_rust_choose_target)
         string(JSON abi GET "${json}" rust targets ${i} float_abi)
         if(macros MATCHES "#define ${c_macro} ")
             set(${ARG_RESULT_VARIABLE} "${triple}" PARENT_SCOPE)
+            string(JSON base GET "${json}" rust targets ${i} base)
+            set(spec)
+            string(JSON fields LENGTH "${json}" rust targets ${i} spec)
+            if(fields GREATER 0)
+                math(EXPR last_field "${fields} - 1")
+                foreach(f RANGE ${last_field})
+                    string(JSON field MEMBER "${json}" rust targets ${i} spec ${f})
+                    string(JSON value GET "${json}" rust targets ${i} spec "${field}")
+                    list(APPEND spec --set "${field}=${value}")
+                endforeach()
+            endif()
+            if(ARG_BASE_VARIABLE)
+                set(${ARG_BASE_VARIABLE} "${base}" PARENT_SCOPE)
+            endif()
+            if(ARG_SPEC_VARIABLE)
+                set(${ARG_SPEC_VARIABLE} "${spec}" PARENT_SCOPE)
+            endif()
             return()
         endif()
         list(APPEND abis "${abi} (${triple})")

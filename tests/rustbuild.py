@@ -219,6 +219,23 @@ def default_target_dir(target: str) -> Path:
     return root / rust_target(target)
 
 
+#: The targets of the architecture table Rust does not have built in, by triple.
+_CUSTOM_TARGETS = {t.triple: t for name in rust_arches() for t in ARCHES[name].rust_targets if not t.builtin}
+
+
+def target_arg(toolchain: Toolchain, triple: str, target_dir: Path) -> str:
+    """What ``--target`` takes for ``triple``: the triple, or for a target Rust does not have
+    built in the specification file, written under ``target_dir`` as the CMake build does."""
+    custom = _CUSTOM_TARGETS.get(triple)
+    if custom is None:
+        return triple
+    out = target_dir / "targets" / f"{triple}.json"
+    try:
+        return str(sel4_rust_core.write_target_spec(toolchain.rustc, custom.base, custom.spec, out))
+    except sel4_rust_core.CoreError as e:
+        raise RuntimeError(str(e)) from None
+
+
 def sysroot_for(toolchain: Toolchain, triple: str) -> Path:
     """core/alloc for ``triple`` from the core cache the CMake builds share, built first if
     it lacks them (raises ``RuntimeError`` with the build's error)."""
@@ -353,7 +370,8 @@ def check_crate(
             "PATH": os.pathsep.join([str(toolchain.rustc.parent), run_env.get("PATH", "")]),
         }
     )
-    sysroot = f"--sysroot={sysroot_for(toolchain, triple)}"
+    target = target_arg(toolchain, triple, tdir)
+    sysroot = f"--sysroot={sysroot_for(toolchain, target)}"
     run_env["CARGO_ENCODED_RUSTFLAGS"] = sysroot
     if clippy and toolchain.clippy_driver is None:
         raise RuntimeError(f"no clippy-driver for {toolchain.version} beside {toolchain.rustc}: install Debian's rust-web-clippy")
@@ -373,7 +391,8 @@ def check_crate(
         "--manifest-path",
         str(manifest),
         "--target",
-        triple,
+        target,
+        *sel4_rust_core.cargo_target_flags(target),
         # resolver.lockfile-path is stable from cargo 1.97 on, and unstable before.
         *(["-Zlockfile-path"] if toolchain.cargo_version < (1, 97) else []),
         "--config",

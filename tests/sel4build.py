@@ -197,6 +197,7 @@ PLATFORMS: dict[str, list[str]] = {
     "riscv64-qemu-riscv-virt": ["-DPLATFORM=qemu-riscv-virt", "-DMCS=OFF"],
     "riscv64-qemu-riscv-virt-mcs": ["-DPLATFORM=qemu-riscv-virt", "-DMCS=ON"],
     "riscv64-spike": ["-DPLATFORM=spike", "-DKernelSel4Arch=riscv64", "-DMCS=OFF"],
+    "riscv32-spike": ["-DPLATFORM=spike", "-DKernelSel4Arch=riscv32", "-DMCS=OFF"],
     "x86_64-pc99": ["-DPLATFORM=pc99", "-DKernelSel4Arch=x86_64", "-DMCS=OFF"],
     "x86_64-pc99-mcs": ["-DPLATFORM=pc99", "-DKernelSel4Arch=x86_64", "-DMCS=ON"],
     "aarch32-qemu-arm-virt": ["-DPLATFORM=qemu-arm-virt", "-DKernelSel4Arch=aarch32", "-DMCS=OFF"],
@@ -206,12 +207,16 @@ PLATFORMS: dict[str, list[str]] = {
 #: What a platform of PLATFORMS needs besides the aarch64 tools of TOOLS: its cross compiler and
 #: QEMU (scripts/install-deps installs them).
 _RISCV_TOOLS = ["riscv64-linux-gnu-gcc", "qemu-system-riscv64"]
+# The bare-metal toolchain: Debian's riscv64-linux-gnu has no 32-bit libgcc, which the
+# elfloader links (seL4 looks for riscv64-unknown-elf- first).
+_RISCV32_TOOLS = ["riscv64-unknown-elf-gcc", "qemu-system-riscv32"]
 _X86_TOOLS = ["gcc", "qemu-system-x86_64"]
 _ARM32_TOOLS = ["arm-linux-gnueabi-gcc", "qemu-system-arm"]
 PLATFORM_TOOLS: dict[str, list[str]] = {
     "riscv64-qemu-riscv-virt": _RISCV_TOOLS,
     "riscv64-qemu-riscv-virt-mcs": _RISCV_TOOLS,
     "riscv64-spike": _RISCV_TOOLS,
+    "riscv32-spike": _RISCV32_TOOLS,
     "x86_64-pc99": _X86_TOOLS,
     "x86_64-pc99-mcs": _X86_TOOLS,
     "aarch32-qemu-arm-virt": _ARM32_TOOLS,

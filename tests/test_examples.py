@@ -1,6 +1,6 @@
 """The examples users copy (apps/ipc-server, notification, frame-map, fault-handler), built the
 seL4 way and booted in QEMU, checking what they print: all of them on aarch64, aarch32,
-riscv64 (two platforms) and x86_64, with and without MCS.
+riscv64 (two platforms) and x86_64, with and without MCS, and riscv32.
 
 They use the shared build directory of each kernel mode (sel4build.platform_build): only
 SEL4_RUST_APP changes, the kernel and the Rust standard library stay built.
@@ -64,7 +64,7 @@ RUNS = [
     for platform in (
         "qemu-arm-virt", "qemu-arm-virt-mcs",
         "aarch32-qemu-arm-virt", "aarch32-qemu-arm-virt-mcs",
-        "riscv64-qemu-riscv-virt", "riscv64-qemu-riscv-virt-mcs", "riscv64-spike",
+        "riscv64-qemu-riscv-virt", "riscv64-qemu-riscv-virt-mcs", "riscv64-spike", "riscv32-spike",
         "x86_64-pc99", "x86_64-pc99-mcs",
     )
     for app in EXAMPLES

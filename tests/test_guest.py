@@ -227,6 +227,7 @@ RUNS: dict[str, tuple[str, bool]] = {
     "riscv64-qemu-riscv-virt": ("riscv64", False),
     "riscv64-qemu-riscv-virt-mcs": ("riscv64", True),
     "riscv64-spike": ("riscv64", False),
+    "riscv32-spike": ("riscv32", False),
     "x86_64-pc99": ("x86_64", False),
     "x86_64-pc99-mcs": ("x86_64", True),
 }

@@ -417,10 +417,24 @@ def test_bad_cfg_line_is_explained(toolchain, tmp_path):
 
 def test_every_rust_target_of_the_architecture_table_is_built_into_rustc(toolchain):
     known = subprocess.run([str(toolchain.rustc), "--print", "target-list"], capture_output=True, text=True, check=True)
-    triples = {t.triple for name in rust_arches() for t in ARCH_INFO[name].rust_targets}
-    assert triples - set(known.stdout.split()) == set()
+    targets = [t for name in rust_arches() for t in ARCH_INFO[name].rust_targets]
+    # A target Rust does not have built in is made from one it has.
+    assert {t.base or t.triple for t in targets} - set(known.stdout.split()) == set()
     assert set(ARCHES) <= set(rustbuild.RUST_TARGETS)
     assert rustbuild.rust_target("thumbv7em-none-eabi") == "thumbv7em-none-eabi"
+
+
+def test_a_target_made_from_a_built_in_one_has_its_float_abi(toolchain, tmp_path):
+    # riscv32's ilp32d: the specification rustbuild and CMake write, as rustc reads it.
+    custom = next(t for name in rust_arches() for t in ARCH_INFO[name].rust_targets if not t.builtin)
+    spec = rustbuild.target_arg(toolchain, custom.triple, tmp_path)
+    assert spec.endswith(f"{custom.triple}.json")
+    cfg = subprocess.run([str(toolchain.rustc), "-Zunstable-options", "--print", "cfg", "--target", spec],
+                         capture_output=True, text=True, check=True, env={**os.environ, "RUSTC_BOOTSTRAP": "1"})
+    features = {ln.split('"')[1] for ln in cfg.stdout.splitlines() if ln.startswith("target_feature=")}
+    wanted = {f.lstrip("+") for f in dict(custom.spec)["features"].split(",")}
+    assert wanted <= features, cfg.stdout
+    assert json.loads(Path(spec).read_text())["llvm-abiname"] == dict(custom.spec)["llvm-abiname"]
 
 
 def test_find_toolchain_reports_what_is_missing(monkeypatch, tmp_path):

@@ -11,6 +11,10 @@ or its JSON specification, the flags), and each build passes ``--sysroot`` to ru
     python3 sel4_rust_core.py build --rustc R --cargo C --target T [--cache DIR] [--rustflag F]...
         Build the sysroot unless the cache has it, then print its path.
 
+    python3 sel4_rust_core.py spec --rustc R --base B --set FIELD=VALUE... --out FILE.json
+        Write the specification of a target Rust does not have built in: rustc's own of the
+        built-in target B with the fields given changed (tools/sel4gen/archinfo.py lists them).
+
 The cache is DIR, else $SEL4_RUST_CORE_CACHE, else $XDG_CACHE_HOME/sel4-rust/core, else
 ~/.cache/sel4-rust/core.
 
@@ -23,6 +27,7 @@ from __future__ import annotations
 import argparse
 import fcntl
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -89,6 +94,12 @@ def default_cache() -> Path:
     return Path.home() / ".cache" / "sel4-rust" / "core"
 
 
+def cargo_target_flags(target: str) -> list[str]:
+    """What cargo needs besides ``--target`` to build for ``target``: a specification file
+    (a target Rust has not built in) is an unstable feature of cargo's."""
+    return ["-Zjson-target-spec"] if target.endswith(".json") else []
+
+
 def _output(args: Sequence[str | os.PathLike[str]]) -> str:
     try:
         done = subprocess.run([str(a) for a in args], capture_output=True, text=True, check=False, timeout=60)
@@ -153,6 +164,7 @@ def _build_into(req: Request, dest: Path, work: Path) -> None:
         "--target", target,
         "--target-dir", str(work / "target"),
         f"-Zbuild-std={LIBRARIES}", "-Zbuild-std-features=compiler-builtins-mem",
+        *cargo_target_flags(req.target),
     ]  # fmt: skip
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
@@ -188,16 +200,63 @@ def ensure(req: Request) -> Path:
     return path
 
 
+def write_target_spec(rustc: Path, base: str, fields: Sequence[tuple[str, str]], out: Path) -> Path:
+    """Write ``out``, the specification of ``base`` as this rustc has it with ``fields`` changed;
+    the file is rewritten only when its content changes (cargo fingerprints it)."""
+    env = {**os.environ, "RUSTC_BOOTSTRAP": "1"}
+    try:
+        done = subprocess.run(
+            [str(rustc), "-Zunstable-options", "--print", "target-spec-json", "--target", base],
+            capture_output=True, text=True, check=False, env=env, timeout=60,
+        )  # fmt: skip
+    except OSError as e:
+        raise CoreError(f"cannot run {rustc}: {e.strerror}") from None
+    if done.returncode != 0:
+        raise CoreError(f"{rustc} cannot print the specification of {base}: {done.stderr.strip()}")
+    spec = json.loads(done.stdout)
+    spec.pop("metadata", None)  # describes the built-in target, not this one
+    for name, value in fields:
+        if name not in spec:
+            raise CoreError(f"{rustc}'s specification of {base} has no field {name!r} to change")
+        spec[name] = value
+    text = json.dumps(spec, indent=2, sort_keys=True) + "\n"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if not out.is_file() or out.read_text() != text:
+        out.write_text(text)
+    return out
+
+
+def _field(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected FIELD=VALUE")
+    return name, value
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="sel4_rust_core", description=__doc__.split("\n\n")[0])
-    ap.add_argument("action", choices=("path", "build"))
+    ap.add_argument("action", choices=("path", "build", "spec"))
     ap.add_argument("--rustc", type=Path, required=True)
-    ap.add_argument("--cargo", type=Path, required=True)
-    ap.add_argument("--target", required=True)
+    ap.add_argument("--cargo", type=Path)
+    ap.add_argument("--target")
+    ap.add_argument("--base", help="with spec: the built-in target the specification starts from")
+    ap.add_argument("--set", type=_field, action="append", default=[], help="with spec: FIELD=VALUE (repeatable)")
+    ap.add_argument("--out", type=Path, help="with spec: the .json file to write")
     ap.add_argument("--cache", type=Path, default=None, help="the cache directory (default: see above)")
     ap.add_argument("--rustflag", action="append", default=[], help="a rustc flag for the libraries (repeatable)")
     ap.add_argument("--stamp", type=Path, help="with build: touch this file afterwards (for the build tool)")
     args = ap.parse_args(argv)
+    if args.action == "spec":
+        if not args.base or not args.out:
+            ap.error("spec needs --base and --out")
+        try:
+            print(write_target_spec(args.rustc, args.base, args.set, args.out))
+        except CoreError as e:
+            print(f"sel4_rust_core: error: {e}", file=sys.stderr)
+            return 1
+        return 0
+    if args.cargo is None or args.target is None:
+        ap.error(f"{args.action} needs --cargo and --target")
     cache = args.cache if args.cache is not None else default_cache()
     req = Request(args.rustc, args.cargo, args.target, cache.absolute(), tuple(args.rustflag))
     try:

@@ -6,17 +6,18 @@
  * memory: an endpoint, a TCB, and a 4 KiB frame for the server's IPC buffer, mapped into the
  * root VSpace. The server waits on the endpoint with seL4_Recv, then loops on seL4_ReplyRecv,
  * answering every 1-word message with that word plus one. The root thread (the client) makes
- * WARMUP seL4_Calls, each sending the previous answer, reads the ARM generic timer's virtual
- * counter, makes ITERATIONS more, reads it again, and prints both readings and the counter
- * frequency in the line that bench/ipc_bench.py parses (apps/ipc-bench, in Rust, prints the
- * same):
+ * WARMUP seL4_Calls, each sending the previous answer, reads a counter (the Arm generic
+ * timer's virtual count, RISC-V's time CSR, x86's TSC: see "The counter" below, the same as
+ * apps/ipc-bench/src/counter.rs), makes ITERATIONS more, reads it again, and prints both
+ * readings and the counter frequency in the line that bench/ipc_bench.py parses
+ * (apps/ipc-bench, in Rust, prints the same):
  *
  *     ipc-bench: lang=C iterations=<N> counter_start=<a> counter_end=<b> counter_freq=<f>
  *     ipc-bench: done
  *
- * Under QEMU's -icount shift=0 the counter advances exactly with the instructions executed
- * (kernel and user), so (b - a) * 1e9 / f / N is the instructions per round trip. The kernel
- * must grant user access to the counter (KernelArmExportVCNTUser).
+ * Under QEMU's -icount shift=0 each counter follows the virtual clock, which advances 1 ns per
+ * instruction (kernel and user), so (b - a) * 1e9 / f / N is the instructions per round trip.
+ * On Arm the kernel must grant user access to the counter (KernelArmExportVCNTUser).
  *
  * SPDX-License-Identifier: BSD-2-Clause
  */
@@ -26,6 +27,10 @@
 
 #include <sel4/sel4.h>
 #include <sel4runtime.h>
+#if defined(CONFIG_ARCH_X86_64)
+/* seL4_MappingFailedLookupLevel: <sel4/sel4.h> leaves it out on x86-64. */
+#include <sel4/sel4_arch/mapping.h>
+#endif
 
 #define ITERATIONS 10000
 #define WARMUP 100
@@ -44,20 +49,92 @@ static unsigned char server_tls[SERVER_TLS_BYTES] __attribute__((aligned(64)));
 static seL4_CPtr next_slot;
 static seL4_CPtr last_slot;
 
-static inline uint64_t read_cntvct(void)
+/* ---- The architecture's parts ---------------------------------------------------------- */
+
+#if defined(CONFIG_ARCH_AARCH64)
+
+/* The isb keeps the read from being taken before the instructions before it completed. */
+static inline uint64_t read_counter(void)
 {
     uint64_t v;
-    /* isb: the read must not be taken early, before the instructions before it completed. */
     __asm__ volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(v) : : "memory");
     return v;
 }
 
-static inline uint64_t read_cntfrq(void)
+static uint64_t counter_frequency(const seL4_BootInfo *info)
 {
+    (void)info;
     uint64_t v;
     __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(v));
     return v;
 }
+
+#elif defined(CONFIG_ARCH_AARCH32)
+
+static inline uint64_t read_counter(void)
+{
+    uint32_t low, high;
+    __asm__ volatile("isb\n\tmrrc p15, 1, %0, %1, c14" : "=r"(low), "=r"(high) : : "memory");
+    return ((uint64_t)high << 32) | low;
+}
+
+static uint64_t counter_frequency(const seL4_BootInfo *info)
+{
+    (void)info;
+    uint32_t v;
+    __asm__ volatile("mrc p15, 0, %0, c14, c0, 0" : "=r"(v));
+    return v;
+}
+
+#elif defined(CONFIG_ARCH_RISCV64)
+
+/* The kernel leaves scounteren 0, so the read traps to OpenSBI, which emulates it (for time
+ * only, without a permission check) with the CLINT's mtime. */
+static inline uint64_t read_counter(void)
+{
+    uint64_t v;
+    __asm__ volatile("rdtime %0" : "=r"(v) : : "memory");
+    return v;
+}
+
+/* mtime's frequency is the platform's timebase, which the kernel configuration records. */
+static uint64_t counter_frequency(const seL4_BootInfo *info)
+{
+    (void)info;
+    return CONFIG_TIMER_FREQUENCY;
+}
+
+#elif defined(CONFIG_ARCH_X86_64)
+
+/* The lfence keeps rdtsc from running before the instructions before it completed. */
+static inline uint64_t read_counter(void)
+{
+    uint32_t low, high;
+    __asm__ volatile("lfence\n\trdtsc" : "=a"(low), "=d"(high) : : "memory");
+    return ((uint64_t)high << 32) | low;
+}
+
+/* The TSC frequency the kernel measured at boot (extra boot information, in MHz); 0 when it is
+ * not there. */
+static uint64_t counter_frequency(const seL4_BootInfo *info)
+{
+    const char *extra = (const char *)info + ((seL4_Word)1 << seL4_BootInfoFrameBits);
+    for (seL4_Word at = 0; at + sizeof(seL4_BootInfoHeader) <= info->extraLen;) {
+        const seL4_BootInfoHeader *header = (const seL4_BootInfoHeader *)(extra + at);
+        if (header->len < sizeof(*header)) {
+            break;
+        }
+        if (header->id == SEL4_BOOTINFO_HEADER_X86_TSC_FREQ) {
+            return (uint64_t)*(const uint32_t *)(header + 1) * 1000000;
+        }
+        at += header->len;
+    }
+    return 0;
+}
+
+#else
+#error "c-ipc reads a counter of aarch64, aarch32, riscv64 or x86_64 only"
+#endif
 
 static void fail(const char *what, long err)
 {
@@ -83,24 +160,66 @@ static seL4_CPtr retype(seL4_CPtr untyped, seL4_Word type, seL4_Word size_bits)
     return slot;
 }
 
-/* Map `frame` at `vaddr` in the root VSpace, adding page tables while a level is missing. */
+#if defined(CONFIG_ARCH_ARM)
+#define SMALL_PAGE_OBJECT seL4_ARM_SmallPageObject
+#define PAGE_MAP seL4_ARM_Page_Map
+#define DEFAULT_ATTRIBUTES seL4_ARM_Default_VMAttributes
+#elif defined(CONFIG_ARCH_RISCV)
+#define SMALL_PAGE_OBJECT seL4_RISCV_4K_Page
+#define PAGE_MAP seL4_RISCV_Page_Map
+#define DEFAULT_ATTRIBUTES seL4_RISCV_Default_VMAttributes
+#elif defined(CONFIG_ARCH_X86)
+#define SMALL_PAGE_OBJECT seL4_X86_4K
+#define PAGE_MAP seL4_X86_Page_Map
+#define DEFAULT_ATTRIBUTES seL4_X86_Default_VMAttributes
+#endif
+
+/* Create and map the paging structure whose absence made a mapping at `vaddr` fail. */
+static void map_paging_structure(seL4_CPtr untyped, seL4_Word vaddr)
+{
+    seL4_Error err;
+#if defined(CONFIG_ARCH_ARM)
+    err = seL4_ARM_PageTable_Map(retype(untyped, seL4_ARM_PageTableObject, 0), seL4_CapInitThreadVSpace, vaddr,
+                                 DEFAULT_ATTRIBUTES);
+#elif defined(CONFIG_ARCH_RISCV)
+    err = seL4_RISCV_PageTable_Map(retype(untyped, seL4_RISCV_PageTableObject, 0), seL4_CapInitThreadVSpace, vaddr,
+                                   DEFAULT_ATTRIBUTES);
+#elif defined(CONFIG_ARCH_X86_64)
+    /* x86-64 has three kinds below the PML4: the failed lookup's level (the address bits left
+     * to translate) says which one is missing. */
+    seL4_Word level = seL4_MappingFailedLookupLevel();
+    if (level == SEL4_MAPPING_LOOKUP_NO_PT) {
+        err = seL4_X86_PageTable_Map(retype(untyped, seL4_X86_PageTableObject, 0), seL4_CapInitThreadVSpace, vaddr,
+                                     DEFAULT_ATTRIBUTES);
+    } else if (level == SEL4_MAPPING_LOOKUP_NO_PD) {
+        err = seL4_X86_PageDirectory_Map(retype(untyped, seL4_X86_PageDirectoryObject, 0), seL4_CapInitThreadVSpace,
+                                         vaddr, DEFAULT_ATTRIBUTES);
+    } else if (level == SEL4_MAPPING_LOOKUP_NO_PDPT) {
+        err = seL4_X86_PDPT_Map(retype(untyped, seL4_X86_PDPTObject, 0), seL4_CapInitThreadVSpace, vaddr,
+                                DEFAULT_ATTRIBUTES);
+    } else {
+        fail("unexpected lookup level of a failed mapping", (long)level);
+        return;
+    }
+#endif
+    if (err != seL4_NoError) {
+        fail("mapping a paging structure", err);
+    }
+}
+
+/* Map `frame` at `vaddr` in the root VSpace, adding paging structures while a level is missing. */
 static void map_frame(seL4_CPtr untyped, seL4_CPtr frame, seL4_Word vaddr)
 {
     for (int tables = 0;; tables++) {
-        seL4_Error err = seL4_ARM_Page_Map(frame, seL4_CapInitThreadVSpace, vaddr, seL4_ReadWrite,
-                                           seL4_ARM_Default_VMAttributes);
+        seL4_Error err = PAGE_MAP(frame, seL4_CapInitThreadVSpace, vaddr, seL4_ReadWrite, DEFAULT_ATTRIBUTES);
         if (err == seL4_NoError) {
             return;
         }
-        /* aarch64 has at most three levels below the VSpace root. */
+        /* At most three levels below the VSpace root on every architecture here. */
         if (err != seL4_FailedLookup || tables == 3) {
-            fail("seL4_ARM_Page_Map", err);
+            fail("mapping the server's IPC buffer", err);
         }
-        seL4_CPtr pt = retype(untyped, seL4_ARM_PageTableObject, 0);
-        err = seL4_ARM_PageTable_Map(pt, seL4_CapInitThreadVSpace, vaddr, seL4_ARM_Default_VMAttributes);
-        if (err != seL4_NoError) {
-            fail("seL4_ARM_PageTable_Map", err);
-        }
+        map_paging_structure(untyped, vaddr);
     }
 }
 
@@ -132,7 +251,7 @@ static seL4_CPtr find_untyped(const seL4_BootInfo *info, seL4_Word min_bits)
 static void start_server(seL4_CPtr untyped)
 {
     seL4_CPtr tcb = retype(untyped, seL4_TCBObject, 0);
-    seL4_CPtr ipc_frame = retype(untyped, seL4_ARM_SmallPageObject, 0);
+    seL4_CPtr ipc_frame = retype(untyped, SMALL_PAGE_OBJECT, 0);
     map_frame(untyped, ipc_frame, SERVER_IPC_BUFFER_VADDR);
 
     seL4_Error err = seL4_TCB_Configure(tcb, seL4_CapNull, seL4_CapInitThreadCNode, 0, seL4_CapInitThreadVSpace, 0,
@@ -156,14 +275,21 @@ static void start_server(seL4_CPtr untyped)
     }
 
     seL4_UserContext regs = {0};
+    seL4_Word stack_top = (seL4_Word)(server_stack + sizeof(server_stack));
+#if defined(CONFIG_ARCH_X86_64)
+    /* Entered as through a call: rsp + 8 16-byte aligned, as the System V ABI wants. */
+    regs.rip = (seL4_Word)server;
+    regs.rsp = stack_top - 8;
+#else
     regs.pc = (seL4_Word)server;
-    regs.sp = (seL4_Word)(server_stack + sizeof(server_stack));
-    regs.tpidr_el0 = tls_base;
+    regs.sp = stack_top;
+#endif
     err = seL4_TCB_WriteRegisters(tcb, 0, 0, sizeof(regs) / sizeof(seL4_Word), &regs);
     if (err != seL4_NoError) {
         fail("seL4_TCB_WriteRegisters", err);
     }
-    /* After WriteRegisters, which also writes the thread ID registers. */
+    /* After WriteRegisters, which also writes the thread pointer registers (zero here): the
+     * kernel writes the one the configuration names. */
     err = seL4_TCB_SetTLSBase(tcb, tls_base);
     if (err != seL4_NoError) {
         fail("seL4_TCB_SetTLSBase", err);
@@ -205,15 +331,16 @@ int main(void)
     if (last != WARMUP) {
         fail("wrong answer after the warm-up", (long)last);
     }
-    uint64_t start = read_cntvct();
+    uint64_t start = read_counter();
     last = round_trips(ITERATIONS);
-    uint64_t end = read_cntvct();
+    uint64_t end = read_counter();
     if (last != ITERATIONS) {
         fail("wrong answer", (long)last);
     }
 
-    printf("ipc-bench: lang=C iterations=%lu counter_start=%lu counter_end=%lu counter_freq=%lu\n",
-           (unsigned long)ITERATIONS, (unsigned long)start, (unsigned long)end, (unsigned long)read_cntfrq());
+    /* long long: the counters have 64 bits on the 32-bit architectures too. */
+    printf("ipc-bench: lang=C iterations=%d counter_start=%llu counter_end=%llu counter_freq=%llu\n", ITERATIONS,
+           (unsigned long long)start, (unsigned long long)end, (unsigned long long)counter_frequency(info));
     printf("ipc-bench: done\n");
     fflush(stdout);
     /* A root server's main must not return under sel4runtime: stop this thread. */

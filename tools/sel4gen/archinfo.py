@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class RustTarget:
-    """A built-in Rust bare-metal target and the C code it links with."""
+    """A Rust bare-metal target and the C code it links with."""
 
     triple: str
     #: A macro the C compiler predefines exactly when it uses this target's calling convention
@@ -25,6 +25,15 @@ class RustTarget:
     c_macro: str
     #: The C float ABI, for messages.
     float_abi: str
+    #: For a target Rust does not have built in: the built-in target it is made from (rustc's
+    #: own specification of it, as this rustc prints it) and the fields that differ. The
+    #: specification is written as ``<triple>.json`` (tools/sel4_rust_core.py).
+    base: str = ""
+    spec: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def builtin(self) -> bool:
+        return not self.base
 
 
 @dataclass(frozen=True)
@@ -124,6 +133,13 @@ ARCHES: dict[str, ArchInfo] = {
         ArchInfo(
             "riscv32", "riscv", 32, 4, 4, "riscv32",
             (
+                # seL4's default for riscv32 (KernelRiscvExtD): rv32imafdc, ilp32d, which no
+                # built-in Rust target has.
+                RustTarget(
+                    "riscv32imafdc-unknown-none-elf", "__riscv_float_abi_double", "ilp32d",
+                    base="riscv32imac-unknown-none-elf",
+                    spec=(("llvm-abiname", "ilp32d"), ("features", "+m,+a,+f,+d,+c,+zicsr,+zifencei")),
+                ),
                 RustTarget("riscv32imac-unknown-none-elf", "__riscv_float_abi_soft", "ilp32"),
                 RustTarget("riscv32imafc-unknown-none-elf", "__riscv_float_abi_single", "ilp32f"),
             ),
@@ -131,6 +147,7 @@ ARCHES: dict[str, ArchInfo] = {
             extra_caps=_RISCV_CAPS,
             structs={"seL4_UserContext": 32},
             vspace_root="seL4_RISCV_PageTable", frame="seL4_RISCV_Page",
+            runtime=True,
         ),
         ArchInfo(
             "x86_64", "x86", 64, 4, 4, "x86_64",

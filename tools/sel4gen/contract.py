@@ -69,6 +69,22 @@ def unsupported(cfg: Config) -> list[str]:
     return problems
 
 
+#: 32-bit Arm: the register the kernel keeps the thread pointer in (KernelArmTLSReg) -> the
+#: LLVM feature that makes compiled code read it directly, as gcc does for C with
+#: -mtp=cp15, instead of calling __aeabi_read_tp on every thread-local access.
+_ARM_TLS_REG_FEATURES = {"tpidruro": "+read-tp-tpidruro", "tpidru": "+read-tp-tpidrurw"}
+
+
+def codegen_flags(cfg: Config) -> list[str]:
+    """rustc flags the configuration asks of all Rust code built for it besides the cfgs: how
+    to reach the thread pointer where the kernel keeps it."""
+    if cfg.arch.rust_target_arch == "arm":
+        feature = _ARM_TLS_REG_FEATURES.get(str(cfg.values.get("ARM_TLS_REG", "")))
+        if feature:
+            return [f"-Ctarget-feature={feature}"]
+    return []
+
+
 def contract(cfg: Config, flags: list[str]) -> dict[str, Any]:
     """The contract's content (see docs in the README, "The build contract")."""
     arch = cfg.arch
@@ -82,9 +98,11 @@ def contract(cfg: Config, flags: list[str]) -> dict[str, Any]:
         "rust": {
             "target_arch": arch.rust_target_arch,
             "targets": [
-                {"triple": t.triple, "c_macro": t.c_macro, "float_abi": t.float_abi} for t in arch.rust_targets
+                {"triple": t.triple, "c_macro": t.c_macro, "float_abi": t.float_abi, "base": t.base, "spec": dict(t.spec)}
+                for t in arch.rust_targets
             ],
             "runtime": arch.runtime,
+            "rustflags": codegen_flags(cfg),
             "arches": rust_arches(),
             "runtime_arches": [name for name, a in ARCHES.items() if a.runtime],
         },

@@ -20,7 +20,7 @@ const NOWHERE: usize = 0xdead_0000;
 
 fn bad_write(_: usize) {
     // SAFETY: none; the write faults, which is the point of the example.
-    unsafe { core::ptr::write_volatile(NOWHERE as *mut u64, 1) };
+    unsafe { core::ptr::write_volatile(NOWHERE as *mut usize, 1) };
 }
 
 #[inline(never)]

@@ -2,12 +2,11 @@
 //!
 //! Two threads of the root server at the same priority (so both directions take the kernel's
 //! fastpath): the root thread calls, a server thread answers with reply-recv, one message word
-//! each way. After a warm-up, the root thread reads the ARM generic timer's virtual counter
-//! (`CNTVCT_EL0`, readable from user space when the kernel is configured with
-//! `KernelArmExportVCNTUser`) before and after `ITERATIONS` round trips and prints both with
-//! the counter frequency, in the line format bench/ipc_bench.py parses (the C program of
-//! bench/c-ipc prints the same). Under QEMU with `-icount shift=0` one instruction is one
-//! nanosecond of virtual time, so counter ticks convert to instructions.
+//! each way. After a warm-up, the root thread reads a counter ([`counter`]: the Arm generic
+//! timer's virtual count, RISC-V's `time`, x86's TSC) before and after `ITERATIONS` round
+//! trips and prints both with the counter frequency, in the line format bench/ipc_bench.py
+//! parses (the C program of bench/c-ipc prints the same). Under QEMU with `-icount shift=0` one
+//! instruction is one nanosecond of virtual time, so counter ticks convert to instructions.
 
 #![no_std]
 
@@ -17,28 +16,12 @@ use sel4_runtime::objects::ObjectAllocator;
 use sel4_runtime::thread::{Thread, ThreadConfig};
 use sel4_runtime::vspace::AddressSpace;
 
+mod counter;
+
 sel4_runtime::main!(main);
 
 const WARM_UP: u64 = 100;
 const ITERATIONS: u64 = 10_000;
-
-#[cfg(target_arch = "aarch64")]
-fn counter() -> u64 {
-    let value: u64;
-    // SAFETY: reads a system register that the kernel lets user space read.
-    unsafe {
-        core::arch::asm!("isb", "mrs {}, cntvct_el0", out(reg) value, options(nomem, nostack))
-    };
-    value
-}
-
-#[cfg(target_arch = "aarch64")]
-fn counter_frequency() -> u64 {
-    let value: u64;
-    // SAFETY: as in `counter`.
-    unsafe { core::arch::asm!("mrs {}, cntfrq_el0", out(reg) value, options(nomem, nostack)) };
-    value
-}
 
 /// The server thread's endpoint and, on MCS kernels, its reply object.
 struct Server {
@@ -99,15 +82,15 @@ fn main(bootinfo: &'static BootInfo) {
         .expect("server thread");
 
     round_trips(ep, WARM_UP);
-    let start = counter();
+    let start = counter::read();
     let value = round_trips(ep, ITERATIONS);
-    let end = counter();
+    let end = counter::read();
     if value != ITERATIONS as seL4_Word {
         debug_println!("ipc-bench: wrong answers: {value} after {ITERATIONS} round trips");
     }
     debug_println!(
         "ipc-bench: lang=Rust iterations={ITERATIONS} counter_start={start} counter_end={end} counter_freq={}",
-        counter_frequency()
+        counter::frequency(bootinfo)
     );
     debug_println!("ipc-bench: done");
 }

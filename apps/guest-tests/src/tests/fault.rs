@@ -43,7 +43,7 @@ fn run_until_fault<A: Send + Sync + 'static>(
 
 fn write_to(address: &'static usize) {
     // SAFETY: not safe at all: the address is unmapped, and the fault is the point.
-    unsafe { core::ptr::write_volatile(*address as *mut u64, 1) };
+    unsafe { core::ptr::write_volatile(*address as *mut usize, 1) };
 }
 
 pub fn vm_fault(ctx: &mut Ctx) -> Outcome {
@@ -134,7 +134,7 @@ pub fn cap_fault(ctx: &mut Ctx) -> Outcome {
 
 fn read_root_guard(address: &'static usize) {
     // SAFETY: not safe at all: the page should be unmapped, and the fault is the point.
-    let value = unsafe { core::ptr::read_volatile(*address as *const u64) };
+    let value = unsafe { core::ptr::read_volatile(*address as *const usize) };
     core::hint::black_box(value);
     // Only reached if the page is mapped after all.
     let ep = Cap::<cap_type::Endpoint>::from_bits(FAULT_EP.load(Ordering::SeqCst) as seL4_Word);

@@ -4,8 +4,16 @@
 
 #![no_std]
 
-use sel4::sys::{seL4_ARM_Default_VMAttributes, seL4_CPtr, seL4_Word};
+use sel4::sys::{seL4_CPtr, seL4_Word};
 use sel4::{cap_type, init_thread, Cap, CapRights, ObjectBlueprint};
+
+/// The architecture's default mapping attributes, as `../stubs.c` passes them.
+#[cfg(any(target_arch = "aarch64", target_arch = "arm"))]
+use sel4::sys::seL4_ARM_Default_VMAttributes as DEFAULT_ATTRIBUTES;
+#[cfg(any(target_arch = "riscv64", target_arch = "riscv32"))]
+use sel4::sys::seL4_RISCV_Default_VMAttributes as DEFAULT_ATTRIBUTES;
+#[cfg(target_arch = "x86_64")]
+use sel4::sys::seL4_X86_Default_VMAttributes as DEFAULT_ATTRIBUTES;
 
 /// The error as libsel4 returns it: `seL4_NoError` (0) or the `seL4_Error` value.
 #[inline(always)]
@@ -26,11 +34,17 @@ pub extern "C" fn stub_tcb_suspend(tcb: seL4_CPtr) -> seL4_Word {
     error_word(Cap::<cap_type::Tcb>::from_bits(tcb).suspend())
 }
 
-/// `seL4_ARM_Page_Map(page, seL4_CapInitThreadVSpace, vaddr, seL4_ReadWrite, seL4_ARM_Default_VMAttributes)`.
+/// The architecture's frame map (`seL4_ARM_Page_Map`, `seL4_RISCV_Page_Map`, `seL4_X86_Page_Map`) of
+/// `page` at `vaddr` in `seL4_CapInitThreadVSpace`, `seL4_ReadWrite`, default attributes.
 #[no_mangle]
 pub extern "C" fn stub_page_map(page: seL4_CPtr, vaddr: seL4_Word) -> seL4_Word {
     let page = Cap::<cap_type::Page>::from_bits(page);
-    error_word(page.map(init_thread::VSPACE, vaddr, CapRights::READ_WRITE, seL4_ARM_Default_VMAttributes))
+    error_word(page.map(
+        init_thread::VSPACE,
+        vaddr,
+        CapRights::READ_WRITE,
+        DEFAULT_ATTRIBUTES,
+    ))
 }
 
 #[panic_handler]
