@@ -8,6 +8,7 @@ need.
 
 from __future__ import annotations
 
+import argparse
 import shutil
 import sys
 from dataclasses import dataclass
@@ -113,3 +114,13 @@ def select(names: list[str] | None) -> tuple[list[BenchArch], list[str]]:
         else:
             runnable.append(arch)
     return runnable, skipped
+
+
+def add_arch_option(parser: argparse.ArgumentParser, what: str) -> None:
+    """The benchmarks' `--arch` option; `what`: what the benchmark does with one."""
+    parser.add_argument(
+        "--arch",
+        action="append",
+        choices=list(ARCHES),
+        help=f"an architecture to {what} (repeatable; default: all whose cross compiler and QEMU are installed)",
+    )

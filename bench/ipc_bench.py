@@ -64,7 +64,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import sel4build  # noqa: E402
-from arches import ARCHES, BenchArch, select  # noqa: E402
+from arches import BenchArch, add_arch_option, select  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
 C_PROJECT = BENCH / "c-ipc"
@@ -315,12 +315,7 @@ def run_arch(ws: Path, arch: BenchArch, runs: int, timeout: float, reuse: bool) 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
-    parser.add_argument(
-        "--arch",
-        action="append",
-        choices=list(ARCHES),
-        help="an architecture to run (repeatable; default: all whose cross compiler and QEMU are installed)",
-    )
+    add_arch_option(parser, "run")
     parser.add_argument("--runs", type=int, default=2, help="boots of each image (default 2: shows the count is deterministic)")
     parser.add_argument("--reuse", action="store_true", help="reuse the build directories of an earlier run (ninja only)")
     parser.add_argument("--timeout", type=float, default=300, help="seconds per boot (default 300)")

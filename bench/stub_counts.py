@@ -54,7 +54,7 @@ sys.path.insert(0, str(BENCH))
 import ipc_bench  # noqa: E402
 import rustbuild  # noqa: E402
 import sel4build  # noqa: E402
-from arches import ARCHES, BenchArch, select  # noqa: E402
+from arches import ARCHES, BenchArch, add_arch_option, select  # noqa: E402
 
 STUBS = BENCH / "stubs"
 C_SOURCE = STUBS / "stubs.c"
@@ -391,12 +391,7 @@ def count_arch(arch: BenchArch, given: Path | None) -> ArchStubs:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
-    parser.add_argument(
-        "--arch",
-        action="append",
-        choices=list(ARCHES),
-        help="an architecture to count (repeatable; default: all whose cross compiler and QEMU are installed)",
-    )
+    add_arch_option(parser, "count")
     parser.add_argument("--build-dir", type=Path, help="a configured and built C root server build directory to take flags from")
     args = parser.parse_args()
     if shutil.which(OBJDUMP) is None:

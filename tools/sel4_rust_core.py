@@ -47,6 +47,9 @@ COMPLETE = "sel4-rust-core.complete"
 #: core's profile: that of the project's release builds. Bitcode is embedded so that crates
 #: built with LTO can link it; panics abort (no unwinding on seL4).
 _CARGO_TOML = """\
+# A workspace of its own, wherever the cache is (inside another cargo workspace, too).
+[workspace]
+
 [package]
 name = "sel4-rust-core-sysroot"
 version = "0.0.0"
