@@ -84,9 +84,8 @@ function(_sel4_rust_generate_bindings)
         --kernel-config "${kernel_config_dir}/kernel/gen_config.json"
         --libsel4-config "${libsel4_config_dir}/sel4/gen_config.json"
     )
-    set(generator
-        "${CMAKE_COMMAND}" -E env "PYTHONPATH=${SEL4_RUST_SOURCE_DIR}/tools" "${PYTHON3}" -m sel4gen -q
-    )
+    set(generator_env "${CMAKE_COMMAND}" -E env "PYTHONPATH=${SEL4_RUST_SOURCE_DIR}/tools" "${PYTHON3}")
+    set(generator ${generator_env} -m sel4gen -q)
 
     # The cfg flags depend only on the configuration and the XML, which exist now; cargo needs
     # them at configure time (as RUSTFLAGS), before the kernel build preprocesses the .pbf specs.
@@ -143,7 +142,37 @@ function(_sel4_rust_generate_bindings)
         COMMENT "Generating Rust bindings for this kernel configuration"
         VERBATIM
     )
-    add_custom_target(sel4_rust_bindings DEPENDS "${gen}/.stamp")
+    # The values the bindings take from header tables, checked against this build's libsel4
+    # headers with its own C compiler and flags: a difference fails the build, value by value.
+    set(libsel4_targets)
+    foreach(t IN ITEMS sel4_generated sel4_Gen sel4_autoconf_Gen)
+        if(TARGET ${t})
+            list(APPEND libsel4_targets ${t})
+        endif()
+    endforeach()
+    # A target that is never built, only linked with libsel4: its include directories are all
+    # libsel4's headers need (its configuration's autoconf.h, for one), transitively.
+    file(WRITE "${CMAKE_BINARY_DIR}/sel4-rust/abi_includes.c" "/* Never built: see sel4_rust.cmake. */\n")
+    add_library(sel4_rust_abi_includes OBJECT EXCLUDE_FROM_ALL "${CMAKE_BINARY_DIR}/sel4-rust/abi_includes.c")
+    # libsel4 links its configuration privately; its headers include it all the same.
+    foreach(t IN ITEMS sel4 sel4_autoconf kernel_Config sel4_Config)
+        if(TARGET ${t})
+            target_link_libraries(sel4_rust_abi_includes PRIVATE ${t})
+        endif()
+    endforeach()
+    add_custom_command(
+        OUTPUT "${gen}/abi_check.stamp"
+        COMMAND
+            ${generator_env} -m sel4gen.abicheck --cc "${CMAKE_C_COMPILER}" --flags "${CMAKE_C_FLAGS}"
+            "-I$<JOIN:$<TARGET_PROPERTY:sel4_rust_abi_includes,INCLUDE_DIRECTORIES>,;-I>" --stamp
+            "${gen}/abi_check.stamp" --depfile "${gen}/abi_check.d" "${gen}/abi_check.c"
+        DEPENDS "${gen}/.stamp" ${libsel4_targets}
+        DEPFILE "${gen}/abi_check.d"
+        COMMENT "Checking the Rust bindings' header values against libsel4's headers"
+        COMMAND_EXPAND_LISTS
+        VERBATIM
+    )
+    add_custom_target(sel4_rust_bindings DEPENDS "${gen}/.stamp" "${gen}/abi_check.stamp")
     set(SEL4_RUST_GENERATED_DIR "${gen}" CACHE INTERNAL "")
 endfunction()
 

@@ -84,6 +84,9 @@ def test_example_boots_and_prints(platform: str, app: str) -> None:
     for pattern in patterns:
         assert re.search(pattern, out), f"{pattern!r} not in the output:\n{out[-3000:]}"
     assert "panicked" not in out
+    # The object allocator asks only untypeds with room: no kernel error a user would read as
+    # a failure.
+    assert "Untyped Retype" not in out, f"a retype failed:\n{out[-3000:]}"
     if app in WHOLE_LINES:
         assert not (bad := interleaved_lines(app, out)), f"lines cut by other output: {bad}\n{out[-3000:]}"
 

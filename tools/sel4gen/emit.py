@@ -13,6 +13,7 @@ import jinja2
 
 from . import __version__
 from .abi import Abi, Constant, Enum, Struct, Typedef
+from .abicheck import c_source
 from .bitfield import Bitfields
 from .bitfield_emit import block_code, union_code
 from .config import Config
@@ -28,7 +29,9 @@ from .typed import TypedApi, typed_api
 PARTS = ("config.rs", "types.rs", "abi.rs", "syscalls.rs", "labels.rs", "bitfields.rs", "invocations.rs")
 #: The typed API's generated half, included by the `sel4` crate rather than by bindings.rs.
 TYPED = "typed.rs"
-OUTPUTS = ("bindings.rs", *PARTS, TYPED, "cfg.rustflags", "contract.json", "manifest.json")
+#: The C file the build compiles to check the header values against libsel4's headers.
+ABI_CHECK = "abi_check.c"
+OUTPUTS = ("bindings.rs", *PARTS, TYPED, "cfg.rustflags", "contract.json", "manifest.json", ABI_CHECK)
 
 _PRIMITIVES = {
     "seL4_Int8", "seL4_Int16", "seL4_Int32", "seL4_Int64", "seL4_Uint8", "seL4_Uint16",
@@ -255,6 +258,7 @@ def render(model: Model) -> dict[str, str]:
         **files,
         **contract_files(cfg, model.syscalls.options | model.interfaces.options),
         "manifest.json": json.dumps(manifest(model, api), indent=1, sort_keys=True) + "\n",
+        ABI_CHECK: c_source(model.abi),
     }
 
 

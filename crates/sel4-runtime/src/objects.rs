@@ -1,9 +1,12 @@
 //! A simple allocator for CSpace slots and kernel objects: [`ObjectAllocator`].
 //!
 //! It hands out the root CNode's empty slots (`bootinfo.empty`) in order and creates objects
-//! from the initial RAM untypeds, trying each in turn until one has room. It never frees: it
-//! is meant for a root server that builds its system once at start-up, as the examples do.
+//! from the initial RAM untypeds. It keeps, for each untyped, where the kernel will place the
+//! next object (the kernel's free index, which it mirrors), so it asks only an untyped that has
+//! room: no retype fails, and the kernel prints no error. It never frees: it is meant for a root
+//! server that builds its system once at start-up, as the examples do.
 
+use sel4::sys::config::MAX_NUM_BOOTINFO_UNTYPED_CAPS;
 use sel4::sys::seL4_Word;
 use sel4::{
     cap_type, init_thread, BootInfo, Cap, CapType, Error, FixedSizeObject, ObjectBlueprint, Result,
@@ -17,6 +20,9 @@ pub struct ObjectAllocator {
     end_slot: seL4_Word,
     /// Index into the untyped list of the untyped tried first (the last one that had room).
     current: usize,
+    /// For each untyped, the bytes below the kernel's free index: where the next object may
+    /// start (it is aligned to its size from there).
+    used: [seL4_Word; MAX_NUM_BOOTINFO_UNTYPED_CAPS as usize],
 }
 
 impl ObjectAllocator {
@@ -30,6 +36,7 @@ impl ObjectAllocator {
             next_slot: empty.start,
             end_slot: empty.end,
             current: 0,
+            used: [0; MAX_NUM_BOOTINFO_UNTYPED_CAPS as usize],
         }
     }
 
@@ -77,8 +84,8 @@ impl ObjectAllocator {
         .map(Cap::cast)
     }
 
-    /// Runs `retype` on a fresh slot with each RAM untyped of at least `2^size_bits` bytes,
-    /// from the last one that had room, until one does.
+    /// Runs `retype` on a fresh slot with the first RAM untyped, from the last one that had
+    /// room, that still has room for an object of `2^size_bits` bytes.
     fn create(
         &mut self,
         size_bits: seL4_Word,
@@ -86,19 +93,30 @@ impl ObjectAllocator {
     ) -> Result<Cap<cap_type::Unspecified>> {
         let slot = self.alloc_slot()?;
         let list = self.bootinfo.untyped_list();
+        let size: seL4_Word = 1 << size_bits;
         for step in 0..list.len() {
             let index = (self.current + step) % list.len();
             let desc = &list[index];
-            if desc.isDevice != 0 || seL4_Word::from(desc.sizeBits) < size_bits {
+            let capacity_bits = seL4_Word::from(desc.sizeBits);
+            if desc.isDevice != 0 || capacity_bits < size_bits {
+                continue;
+            }
+            // The kernel places the object at the free index rounded up to the object's size.
+            let start = self.used[index].next_multiple_of(size);
+            if start + size > 1 << capacity_bits {
                 continue;
             }
             let untyped = Cap::from_bits(self.bootinfo.untyped().start + index as seL4_Word);
             match retype(untyped, slot) {
                 Ok(()) => {
                     self.current = index;
+                    self.used[index] = start + size;
                     return Ok(Cap::from_bits(slot));
                 }
-                Err(Error::NotEnoughMemory) => continue,
+                Err(Error::NotEnoughMemory) => {
+                    // Someone else retyped from it too: take the kernel's word that it is full.
+                    self.used[index] = 1 << capacity_bits;
+                }
                 Err(other) => {
                     // Nothing was created: the slot is still empty, hand it out again.
                     self.next_slot -= 1;
