@@ -23,6 +23,7 @@ pytestmark = pytest.mark.skipif(WS is None, reason=WHY_NOT)
 ARCH_PLATFORMS: dict[str, str] = {
     "riscv64-qemu-riscv-virt": "riscv64",
     "riscv64-spike": "riscv64",
+    "riscv32-spike": "riscv32",
     "x86_64-pc99": "x86_64",
     "aarch32-qemu-arm-virt": "aarch32",
 }
