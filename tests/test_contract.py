@@ -137,3 +137,35 @@ def test_bad_easy_settings_are_refused(workspace: Path, options: list[str], mess
     assert b.configure_rc not in (0, None), log[-2000:]
     assert message in log, log[-2000:]
     shutil.rmtree(b.dir, ignore_errors=True)
+
+
+@pytest.mark.skipif("aarch64-qemu-arm-virt" not in CONFIGS, reason="no interface data (../shared/sel4-interfaces)")
+def test_a_call_the_release_lacks_gets_no_wrapper(tmp_path: Path) -> None:
+    # An SMP debug kernel of 16.0.0 has seL4_DebugGetThreadAffinity; 15.0.0's syscall.xml, the
+    # same but for that line, has not: the options alone must not switch the wrapper on.
+    source = tmp_path / "in"
+    shutil.copytree(config_dir("aarch64-qemu-arm-virt"), source, ignore=shutil.ignore_patterns("oracle"))
+    config = source / "kernel" / "gen_config.json"
+    config.write_text(json.dumps({**json.loads(config.read_text()), "ENABLE_SMP_SUPPORT": True, "MAX_NUM_NODES": "4"}))
+    wanted = '--cfg=sel4_syscall="DebugGetThreadAffinity"'
+    cfg_only(source, tmp_path / "with")
+    assert wanted in (tmp_path / "with" / "cfg.rustflags").read_text().splitlines()
+    xml = source / "api" / "syscall.xml"
+    xml.write_text(xml.read_text().replace('<syscall name="DebugGetThreadAffinity"/>', ""))
+    cfg_only(source, tmp_path / "without")
+    flags = (tmp_path / "without" / "cfg.rustflags").read_text().splitlines()
+    assert wanted not in flags and '--cfg=sel4_syscall="DebugSendIPI"' in flags
+
+
+@pytest.mark.skipif("aarch64-qemu-arm-virt" not in CONFIGS, reason="no interface data (../shared/sel4-interfaces)")
+def test_a_release_without_the_thread_locals_option_gets_its_thread_local_ipc_buffer(tmp_path: Path) -> None:
+    # 13.0.0 and 14.0.0 have no LIB_SEL4_USE_THREAD_LOCALS: their libsel4's __sel4_ipc_buffer is
+    # always __thread, and Rust must declare the same symbol the same way to link with it.
+    source = tmp_path / "in"
+    shutil.copytree(config_dir("aarch64-qemu-arm-virt"), source, ignore=shutil.ignore_patterns("oracle"))
+    libsel4 = source / "sel4" / "gen_config.json"
+    values = json.loads(libsel4.read_text())
+    values.pop("LIB_SEL4_USE_THREAD_LOCALS", None)
+    libsel4.write_text(json.dumps(values))
+    cfg_only(source, tmp_path / "out")
+    assert "--cfg=sel4_cfg_LIB_SEL4_USE_THREAD_LOCALS" in (tmp_path / "out" / "cfg.rustflags").read_text().splitlines()

@@ -73,7 +73,11 @@ def test_cfg_flags_cover_every_option() -> None:
         '--cfg=sel4_cfg_SEL4_ARCH="aarch64"',
         '--check-cfg=cfg(sel4_cfg_WORD_SIZE,values("64"))', '--cfg=sel4_cfg_WORD_SIZE="64"',
         *(f"--check-cfg=cfg(sel4_cfg_{name})" for name in sorted(HANDWRITTEN_OPTIONS - {"KERNEL_MCS", "PRINTING"})),
+        "--check-cfg=cfg(sel4_syscall,values(any()))",
     ]
+    # The system calls the configuration's XML has.
+    flags = cfg_flags(cfg, syscalls=["Call", "DebugNameThread"])
+    assert flags[-2:] == ['--cfg=sel4_syscall="Call"', '--cfg=sel4_syscall="DebugNameThread"']
 
 
 def test_cfg_flags_never_contain_white_space() -> None:

@@ -79,7 +79,9 @@ def cfg_rustflags(arch: str, options_on: set[str]) -> str:
     values: dict[str, Value] = {name: name in on for name in HANDWRITTEN_OPTIONS | on | {"VERIFICATION_BUILD"}}
     values |= {"SEL4_ARCH": arch, "WORD_SIZE": info.word_bits}
     raw: dict[str, object] = {**values, "WORD_SIZE": str(info.word_bits)}
-    return "".join(f"{flag}\n" for flag in cfg_flags(Config(values=values, raw=raw, arch=info)))
+    # The fixture's syscalls (each under its options' cfg), as the generator lists a kernel's.
+    syscalls = ["DebugGetThreadAffinity"] if {"DEBUG_BUILD", "ENABLE_SMP_SUPPORT"} <= on else []
+    return "".join(f"{flag}\n" for flag in cfg_flags(Config(values=values, raw=raw, arch=info), syscalls=syscalls))
 
 
 def generated_dir(root: Path, arch: str, config: str) -> Path:

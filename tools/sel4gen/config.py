@@ -79,6 +79,10 @@ def _convert(value: object, path: Path, key: str) -> Value:
     )
 
 
+#: libsel4's option for a thread-local IPC buffer pointer (`__sel4_ipc_buffer`).
+THREAD_LOCALS = "LIB_SEL4_USE_THREAD_LOCALS"
+
+
 def load_config(kernel_json: Path, libsel4_json: Path | None) -> Config:
     """Merge the kernel's and libsel4's `gen_config.json`; reject contradictions."""
     values: dict[str, Value] = {}
@@ -95,6 +99,10 @@ def load_config(kernel_json: Path, libsel4_json: Path | None) -> Config:
                     _line_of(path, key),
                 )
             values[key], raw[key], origin[key] = converted, value, path
+    if libsel4_json is not None and THREAD_LOCALS not in values:
+        # Releases before 15.0.0 have no such option: their libsel4 always makes the IPC
+        # buffer pointer thread-local. Absent means on there, not off.
+        values[THREAD_LOCALS], raw[THREAD_LOCALS], origin[THREAD_LOCALS] = True, True, libsel4_json
     arch = _check_arch(values, origin, kernel_json)
     return Config(values=values, raw=raw, arch=arch)
 

@@ -7,6 +7,7 @@ restate none of it.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from . import __version__
@@ -27,12 +28,15 @@ HANDWRITTEN_OPTIONS = frozenset({
 })
 
 
-def cfg_flags(cfg: Config, other_options: frozenset[str] = frozenset()) -> list[str]:
+def cfg_flags(cfg: Config, other_options: frozenset[str] = frozenset(), syscalls: Sequence[str] = ()) -> list[str]:
     """rustc flags for the configuration. ``other_options``: options the inputs' conditions name
     that this configuration lacks (another architecture's); declared so `#[cfg]`s on them do
     not warn, and never set, as in C where they are undefined. The options of
     :data:`HANDWRITTEN_OPTIONS` are declared likewise, and `SEL4_ARCH` with every architecture's
-    name, so that code for all of them compiles without warnings in any one build."""
+    name, so that code for all of them compiles without warnings in any one build.
+    ``syscalls``: the system calls the configuration's syscall.xml has (``DebugNameThread``),
+    each as ``--cfg=sel4_syscall="<name>"``: a hand-written wrapper exists exactly when the
+    release's XML has its call, whatever the options say."""
     flags: list[str] = []
     for name in sorted(cfg.values):
         value = cfg.values[name]
@@ -54,6 +58,9 @@ def cfg_flags(cfg: Config, other_options: frozenset[str] = frozenset()) -> list[
             flags.append(f"--cfg={key}={text}")
     for name in sorted((other_options | HANDWRITTEN_OPTIONS) - set(cfg.values)):
         flags.append(f"--check-cfg=cfg(sel4_cfg_{name})")
+    # Any name: the calls of other releases appear in `#[cfg]`s too.
+    flags.append("--check-cfg=cfg(sel4_syscall,values(any()))")
+    flags.extend(f'--cfg=sel4_syscall="{name}"' for name in syscalls)
     return flags
 
 
@@ -111,9 +118,9 @@ def contract(cfg: Config, flags: list[str]) -> dict[str, Any]:
     }
 
 
-def contract_files(cfg: Config, other_options: frozenset[str]) -> dict[str, str]:
+def contract_files(cfg: Config, other_options: frozenset[str], syscalls: Sequence[str]) -> dict[str, str]:
     """`cfg.rustflags` (one rustc argument per line) and `contract.json`."""
-    flags = cfg_flags(cfg, other_options)
+    flags = cfg_flags(cfg, other_options, syscalls)
     return {
         "cfg.rustflags": "".join(f"{flag}\n" for flag in flags),
         "contract.json": json.dumps(contract(cfg, flags), indent=1) + "\n",

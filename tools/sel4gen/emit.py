@@ -256,7 +256,9 @@ def render(model: Model) -> dict[str, str]:
     files[TYPED] = header + env.get_template(f"{TYPED}.j2").render(api=api)
     return {
         **files,
-        **contract_files(cfg, model.syscalls.options | model.interfaces.options),
+        **contract_files(
+            cfg, model.syscalls.options | model.interfaces.options, [c.name for c in model.syscalls.calls]
+        ),
         "manifest.json": json.dumps(manifest(model, api), indent=1, sort_keys=True) + "\n",
         ABI_CHECK: c_source(model.abi),
     }

@@ -40,7 +40,8 @@ def cfg_only(inputs: Inputs, out_dir: Path) -> list[Path]:
     interfaces = load_interfaces(
         [inputs.object_api, inputs.object_api_sel4_arch, inputs.object_api_arch], config
     )
-    return write_outputs(out_dir, contract_files(config, syscalls.options | interfaces.options))
+    files = contract_files(config, syscalls.options | interfaces.options, [c.name for c in syscalls.calls])
+    return write_outputs(out_dir, files)
 
 
 def generate(inputs: Inputs, out_dir: Path) -> list[Path]:

@@ -925,8 +925,9 @@ pub unsafe fn seL4_DebugNameThread(tcb: seL4_CPtr, name: impl AsRef<[u8]>) {
 }
 
 /// The CPU that the thread `tcb` is bound to (`seL4_DebugGetThreadAffinity`; options
-/// `DEBUG_BUILD` and `ENABLE_SMP_SUPPORT`).
-#[cfg(all(sel4_cfg_DEBUG_BUILD, sel4_cfg_ENABLE_SMP_SUPPORT))]
+/// `DEBUG_BUILD` and `ENABLE_SMP_SUPPORT`, and a kernel whose syscall.xml has the call, as
+/// 16.0.0's has and 15.0.0's has not).
+#[cfg(sel4_syscall = "DebugGetThreadAffinity")]
 #[inline]
 pub fn seL4_DebugGetThreadAffinity(tcb: seL4_CPtr) -> seL4_Word {
     // SAFETY: the answer comes back in a register.

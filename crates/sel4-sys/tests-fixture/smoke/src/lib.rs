@@ -157,9 +157,10 @@ pub extern "C" fn smoke_debug(cap: seL4_CPtr) -> seL4_Word {
         seL4_DebugHalt();
     }
     #[cfg(all(sel4_cfg_DEBUG_BUILD, sel4_cfg_ENABLE_SMP_SUPPORT))]
+    seL4_DebugSendIPI(1, 2);
+    #[cfg(sel4_syscall = "DebugGetThreadAffinity")]
     {
         acc ^= seL4_DebugGetThreadAffinity(cap);
-        seL4_DebugSendIPI(1, 2);
     }
     #[cfg(sel4_cfg_ENABLE_BENCHMARKS)]
     {
