@@ -284,10 +284,19 @@ function(sel4_rust_import_crates)
                 "got '${ARGN}'"
         )
     endif()
-    set(cargo_flags)
-    if(SEL4_RUST_TARGET MATCHES "[.]json$")
-        list(APPEND cargo_flags -Zjson-target-spec) # cargo's flag for a target specification file
+    # What cargo needs besides --target (an unstable flag for a target specification file).
+    execute_process(
+        COMMAND
+            "${PYTHON3}" "${SEL4_RUST_SOURCE_DIR}/tools/sel4_rust_core.py" cargo-flags --rustc "${SEL4_RUST_RUSTC}"
+            --target "${SEL4_RUST_TARGET}"
+        OUTPUT_VARIABLE cargo_flags
+        RESULT_VARIABLE rc
+        OUTPUT_STRIP_TRAILING_WHITESPACE
+    )
+    if(NOT rc EQUAL 0)
+        message(FATAL_ERROR "tools/sel4_rust_core.py cargo-flags failed for ${SEL4_RUST_TARGET}")
     endif()
+    string(REPLACE "\n" ";" cargo_flags "${cargo_flags}")
     set(features)
     if(ARG_FEATURES)
         set(features FEATURES ${ARG_FEATURES})

@@ -11,6 +11,8 @@ or its JSON specification, the flags), and each build passes ``--sysroot`` to ru
     python3 sel4_rust_core.py build --rustc R --cargo C --target T [--cache DIR] [--rustflag F]...
         Build the sysroot unless the cache has it, then print its path.
 
+    python3 sel4_rust_core.py cargo-flags --rustc R --target T
+        Print, one per line, what cargo needs besides --target to build for T.
     python3 sel4_rust_core.py spec --rustc R --base B --set FIELD=VALUE... --out FILE.json
         Write the specification of a target Rust does not have built in: rustc's own of the
         built-in target B with the fields given changed (tools/sel4gen/archinfo.py lists them).
@@ -238,7 +240,7 @@ def _field(text: str) -> tuple[str, str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="sel4_rust_core", description=__doc__.split("\n\n")[0])
-    ap.add_argument("action", choices=("path", "build", "spec"))
+    ap.add_argument("action", choices=("path", "build", "spec", "cargo-flags"))
     ap.add_argument("--rustc", type=Path, required=True)
     ap.add_argument("--cargo", type=Path)
     ap.add_argument("--target")
@@ -257,6 +259,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         except CoreError as e:
             print(f"sel4_rust_core: error: {e}", file=sys.stderr)
             return 1
+        return 0
+    if args.action == "cargo-flags":
+        if args.target is None:
+            ap.error("cargo-flags needs --target")
+        print("".join(f"{flag}\n" for flag in cargo_target_flags(args.target)), end="")
         return 0
     if args.cargo is None or args.target is None:
         ap.error(f"{args.action} needs --cargo and --target")
