@@ -52,5 +52,9 @@ pub fn cross_core_ipc(ctx: &mut Ctx) -> Outcome {
 pub fn root_server_node(ctx: &mut Ctx) -> Outcome {
     equal(ctx.bootinfo.node_id(), 0, "BootInfo::node_id")?;
     // The configuration's values are u64 whatever the word size.
-    equal(ctx.bootinfo.num_nodes(), MAX_NUM_NODES as seL4_Word, "BootInfo::num_nodes")
+    equal(
+        ctx.bootinfo.num_nodes(),
+        MAX_NUM_NODES as seL4_Word,
+        "BootInfo::num_nodes",
+    )
 }
