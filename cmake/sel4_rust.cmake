@@ -271,6 +271,25 @@ endif()
 
 _sel4_rust_cargo_home(SEL4_RUST_CARGO_HOME)
 _sel4_rust_core()
+
+# Once per build, for every crate imported below: what cargo needs besides --target (an
+# unstable flag for a target specification file), and the configuration's code-generation
+# flags. In the cache, so that a project that add_subdirectory()'d this one sees them too.
+execute_process(
+    COMMAND
+        "${PYTHON3}" "${SEL4_RUST_SOURCE_DIR}/tools/sel4_rust_core.py" cargo-flags --rustc "${SEL4_RUST_RUSTC}" --target
+        "${SEL4_RUST_TARGET}"
+    OUTPUT_VARIABLE cargo_flags
+    RESULT_VARIABLE rc
+    OUTPUT_STRIP_TRAILING_WHITESPACE
+)
+if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "tools/sel4_rust_core.py cargo-flags failed for ${SEL4_RUST_TARGET}")
+endif()
+string(REPLACE "\n" ";" cargo_flags "${cargo_flags}")
+set(SEL4_RUST_CARGO_FLAGS "${cargo_flags}" CACHE INTERNAL "")
+sel4_rust_codegen_flags(CONTRACT "${SEL4_RUST_GENERATED_DIR}/contract.json" RESULT_VARIABLE codegen_flags)
+set(SEL4_RUST_CODEGEN_FLAGS "${codegen_flags}" CACHE INTERNAL "")
 file(WRITE "${CMAKE_BINARY_DIR}/sel4-rust/empty.c" "/* An executable needs a source; the code is Rust. */\n")
 
 # ----------------------------------------------------------------------------- API
@@ -284,19 +303,6 @@ function(sel4_rust_import_crates)
                 "got '${ARGN}'"
         )
     endif()
-    # What cargo needs besides --target (an unstable flag for a target specification file).
-    execute_process(
-        COMMAND
-            "${PYTHON3}" "${SEL4_RUST_SOURCE_DIR}/tools/sel4_rust_core.py" cargo-flags --rustc "${SEL4_RUST_RUSTC}"
-            --target "${SEL4_RUST_TARGET}"
-        OUTPUT_VARIABLE cargo_flags
-        RESULT_VARIABLE rc
-        OUTPUT_STRIP_TRAILING_WHITESPACE
-    )
-    if(NOT rc EQUAL 0)
-        message(FATAL_ERROR "tools/sel4_rust_core.py cargo-flags failed for ${SEL4_RUST_TARGET}")
-    endif()
-    string(REPLACE "\n" ";" cargo_flags "${cargo_flags}")
     set(features)
     if(ARG_FEATURES)
         set(features FEATURES ${ARG_FEATURES})
@@ -323,19 +329,9 @@ function(sel4_rust_import_crates)
         PROFILE ${SEL4_RUST_PROFILE}
         NO_STD
         ${features}
-        FLAGS ${cargo_flags}
+        FLAGS ${SEL4_RUST_CARGO_FLAGS}
     )
     get_property(cfg_flags GLOBAL PROPERTY SEL4_RUST_CFG_FLAGS)
-    file(READ "${SEL4_RUST_GENERATED_DIR}/contract.json" contract)
-    string(JSON count LENGTH "${contract}" rust rustflags)
-    set(codegen_flags)
-    if(count GREATER 0)
-        math(EXPR last "${count} - 1")
-        foreach(i RANGE ${last})
-            string(JSON flag GET "${contract}" rust rustflags ${i})
-            list(APPEND codegen_flags "${flag}")
-        endforeach()
-    endif()
     foreach(crate IN LISTS ARG_CRATES)
         corrosion_set_env_vars(
             ${crate}
@@ -345,7 +341,7 @@ function(sel4_rust_import_crates)
         )
         # local-exec: the root server's TLS is laid out statically, as C's is.
         corrosion_add_target_rustflags(
-            ${crate} ${cfg_flags} ${codegen_flags} ${SEL4_RUST_SYSROOT_FLAGS} -Ztls-model=local-exec
+            ${crate} ${cfg_flags} ${SEL4_RUST_CODEGEN_FLAGS} ${SEL4_RUST_SYSROOT_FLAGS} -Ztls-model=local-exec
         )
         # cargo-prebuild_ is what Corrosion's cargo step waits for; cargo-build_ is only a wrapper.
         add_dependencies(cargo-prebuild_${crate} sel4_rust_bindings sel4_rust_core)

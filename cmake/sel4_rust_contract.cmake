@@ -12,6 +12,10 @@
 #       made from and SPEC_VARIABLE the fields that differ, as `--set;<field>=<value>;...` for
 #       tools/sel4_rust_core.py; both are empty for a built-in target.
 #
+#   sel4_rust_codegen_flags(CONTRACT <contract.json> RESULT_VARIABLE <var>)
+#       The rustc flags the configuration asks of all Rust code besides the cfgs (the
+#       contract's rust.rustflags: which register holds the thread pointer on 32-bit Arm, ...).
+#
 #   sel4_rust_require_runtime(CONTRACT <contract.json> WHAT <text>)
 #       Stop configuration, naming KernelSel4Arch and what needs it, unless the sel4-runtime
 #       crate (Rust root servers) supports this architecture.
@@ -30,8 +34,8 @@ function(_sel4_rust_read_contract path out)
     set(${out} "${json}" PARENT_SCOPE)
 endfunction()
 
-# "a, b, c" from a JSON array of strings.
-function(_sel4_rust_json_list json out)
+# The strings of a JSON array, as a CMake list.
+function(_sel4_rust_json_items json out)
     string(JSON n LENGTH "${json}" ${ARGN})
     set(items)
     if(n GREATER 0)
@@ -41,6 +45,12 @@ function(_sel4_rust_json_list json out)
             list(APPEND items "${item}")
         endforeach()
     endif()
+    set(${out} "${items}" PARENT_SCOPE)
+endfunction()
+
+# "a, b, c" from a JSON array of strings.
+function(_sel4_rust_json_list json out)
+    _sel4_rust_json_items("${json}" items ${ARGN})
     list(JOIN items ", " items)
     set(${out} "${items}" PARENT_SCOPE)
 endfunction()
@@ -133,4 +143,14 @@ function(sel4_rust_require_runtime)
                 "still call Rust libraries on this architecture (sel4_rust_link_crate)."
         )
     endif()
+endfunction()
+
+function(sel4_rust_codegen_flags)
+    cmake_parse_arguments(PARSE_ARGV 0 ARG "" "CONTRACT;RESULT_VARIABLE" "")
+    if(ARG_UNPARSED_ARGUMENTS OR NOT ARG_CONTRACT OR NOT ARG_RESULT_VARIABLE)
+        message(FATAL_ERROR "sel4_rust_codegen_flags(CONTRACT <file> RESULT_VARIABLE <var>): got '${ARGN}'")
+    endif()
+    _sel4_rust_read_contract("${ARG_CONTRACT}" json)
+    _sel4_rust_json_items("${json}" flags rust rustflags)
+    set(${ARG_RESULT_VARIABLE} "${flags}" PARENT_SCOPE)
 endfunction()
