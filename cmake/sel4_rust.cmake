@@ -75,7 +75,11 @@ function(_sel4_rust_generate_bindings)
     _sel4_rust_first_dir(sel4_Config libsel4_config_dir)
     set(shared_types "${libsel4_bin}/include/sel4/shared_types.pbf")
     set(arch_types "${libsel4_bin}/sel4_arch_include/${KernelSel4Arch}/sel4/sel4_arch/types.pbf")
+    # The kernel's VERSION: which release's header values the bindings take (an unknown
+    # release is refused by name).
+    get_filename_component(kernel_src "${libsel4_src}" DIRECTORY)
     set(sources
+        --kernel-version "${kernel_src}/VERSION"
         --syscall-xml "${libsel4_src}/include/api/syscall.xml"
         --object-api "${libsel4_src}/include/interfaces/object-api.xml"
         --object-api-sel4-arch

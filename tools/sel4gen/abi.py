@@ -221,7 +221,7 @@ class _Loader:
         self.known = dict(known)
         # One dict shared with the scope, so each definition is visible to the next.
         self.symbols: dict[str, int] = dict(known)
-        self.scope = Scope(config.values, self.symbols)
+        self.scope = Scope(config.values, self.symbols, config.release)
         self.items: list[Item] = []
         self.value_origin: dict[str, str] = {}
         self.type_origin: dict[str, str] = {}

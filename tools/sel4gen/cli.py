@@ -30,6 +30,11 @@ def parser() -> argparse.ArgumentParser:
     files = p.add_argument_group("single files (each overrides its place under --libsel4-include)")
     for key, rel in LAYOUT.items():
         files.add_argument(option_flag(key), dest=key, type=Path, metavar="FILE", help=rel)
+    p.add_argument(
+        "--kernel-version", type=Path, metavar="FILE",
+        help="the kernel's VERSION file: the release whose header values to use "
+        "(default: the newest supported)",
+    )
     p.add_argument("--print-cfg", action="store_true", help="also print the rustc --cfg flags, one per line")
     p.add_argument(
         "--cfg-only",
@@ -51,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         optional = PBF_KEYS if args.cfg_only else ()
-        inputs = resolve(args.libsel4_include, {key: getattr(args, key) for key in LAYOUT}, optional)
+        inputs = resolve(args.libsel4_include, {key: getattr(args, key) for key in (*LAYOUT, "kernel_version")}, optional)
         written = (cfg_only if args.cfg_only else generate)(inputs, args.out)
     except GenError as exc:
         print(f"sel4gen: error: {exc}", file=sys.stderr)

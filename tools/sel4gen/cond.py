@@ -5,7 +5,8 @@ Python expression syntax (``CONFIG_KERNEL_MCS and not CONFIG_ARCH_AARCH32``,
 ``(1 << seL4_MsgExtraCapBits) - 1``). Parsing with :mod:`ast` and walking a
 whitelist keeps them readable without handing ``eval`` any power.
 
-Names starting with ``CONFIG_`` read the kernel configuration with the C
+``since("15.0.0")`` is true when the kernel release is that one or later (the header values
+that changed between releases). Names starting with ``CONFIG_`` read the kernel configuration with the C
 preprocessor's rules: an option that is off or absent is ``False`` (``#if`` of an
 undefined macro is 0), so a table written for one architecture stays valid for
 a configuration that does not know the option at all. Every other name must be
@@ -18,6 +19,9 @@ import ast
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+
+from .release import NEWEST, Release
+from .release import parse as parse_release
 
 Value = bool | int | str
 
@@ -53,6 +57,8 @@ class Scope:
 
     config: Mapping[str, Value]
     symbols: Mapping[str, int] = field(default_factory=dict)
+    #: The kernel release, for ``since("15.0.0")``: true from that release on.
+    release: Release = NEWEST
 
     def config_value(self, name: str) -> Value:
         return self.config.get(name, False)
@@ -134,6 +140,11 @@ def _eval(node: ast.expr, scope: Scope, src: str) -> Value:
         arg = node.args[0]
         if node.func.id == "defined" and isinstance(arg, ast.Name):
             return scope.defined(arg.id)
+        if node.func.id == "since" and isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+            since = parse_release(arg.value)
+            if since is None or since.dev:
+                raise ExprError(f"since() takes a release such as \"15.0.0\", not {arg.value!r}, in {src!r}")
+            return scope.release.at_least(since)
         if node.func.id == "BIT":
             return 1 << _as_int(_eval(arg, scope, src), src)
     raise ExprError(f"unsupported construct {ast.unparse(node)!r} in {src!r}")

@@ -11,6 +11,7 @@ from pathlib import Path
 from .archinfo import ARCHES, ArchInfo
 from .cond import Scope, Value
 from .errors import GenError
+from .release import NEWEST, Release
 
 _INT_RE = re.compile(r"^(0[xX][0-9a-fA-F]+|-?[0-9]+)$")
 
@@ -26,6 +27,8 @@ class Config:
     values: Mapping[str, Value]
     raw: Mapping[str, object]
     arch: ArchInfo
+    #: The kernel release the files come from (the header tables' `since(...)` conditions).
+    release: Release = NEWEST
 
     @property
     def mcs(self) -> bool:
@@ -36,7 +39,7 @@ class Config:
         return self.arch.word_bits
 
     def scope(self, symbols: Mapping[str, int] | None = None) -> Scope:
-        return Scope(self.values, dict(symbols or {}))
+        return Scope(self.values, dict(symbols or {}), self.release)
 
 
 def _read_json(path: Path) -> dict[str, object]:
@@ -83,8 +86,9 @@ def _convert(value: object, path: Path, key: str) -> Value:
 THREAD_LOCALS = "LIB_SEL4_USE_THREAD_LOCALS"
 
 
-def load_config(kernel_json: Path, libsel4_json: Path | None) -> Config:
-    """Merge the kernel's and libsel4's `gen_config.json`; reject contradictions."""
+def load_config(kernel_json: Path, libsel4_json: Path | None, release: Release = NEWEST) -> Config:
+    """Merge the kernel's and libsel4's `gen_config.json` of kernel ``release``; reject
+    contradictions."""
     values: dict[str, Value] = {}
     raw: dict[str, object] = {}
     origin: dict[str, Path] = {}
@@ -104,7 +108,7 @@ def load_config(kernel_json: Path, libsel4_json: Path | None) -> Config:
         # buffer pointer thread-local. Absent means on there, not off.
         values[THREAD_LOCALS], raw[THREAD_LOCALS], origin[THREAD_LOCALS] = True, True, libsel4_json
     arch = _check_arch(values, origin, kernel_json)
-    return Config(values=values, raw=raw, arch=arch)
+    return Config(values=values, raw=raw, arch=arch, release=release)
 
 
 def _check_arch(values: Mapping[str, Value], origin: Mapping[str, Path], fallback: Path) -> ArchInfo:

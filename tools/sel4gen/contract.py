@@ -98,6 +98,7 @@ def contract(cfg: Config, flags: list[str]) -> dict[str, Any]:
     return {
         "contract": CONTRACT_VERSION,
         "generator": __version__,
+        "kernel_release": str(cfg.release),
         "sel4_arch": arch.name,
         "arch": arch.family,
         "word_bits": arch.word_bits,

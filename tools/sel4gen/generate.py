@@ -13,11 +13,12 @@ from .emit import Model, remove_outputs, render, write_outputs
 from .errors import GenError
 from .inputs import Inputs
 from .interfaces import load_interfaces
+from .release import load as load_release
 from .syscalls import load_syscalls
 
 
 def build_model(inputs: Inputs) -> Model:
-    config = load_config(inputs.kernel_config, inputs.libsel4_config)
+    config = load_config(inputs.kernel_config, inputs.libsel4_config, load_release(inputs.kernel_version))
     syscalls = load_syscalls(inputs.syscall_xml, config)
     interfaces = load_interfaces(
         [inputs.object_api, inputs.object_api_sel4_arch, inputs.object_api_arch], config
@@ -35,7 +36,7 @@ def build_model(inputs: Inputs) -> Model:
 def cfg_only(inputs: Inputs, out_dir: Path) -> list[Path]:
     """Only `cfg.rustflags` and `contract.json`: they need no bitfield spec, so a build can use
     them at configure time, before the kernel build has preprocessed the specs."""
-    config = load_config(inputs.kernel_config, inputs.libsel4_config)
+    config = load_config(inputs.kernel_config, inputs.libsel4_config, load_release(inputs.kernel_version))
     syscalls = load_syscalls(inputs.syscall_xml, config)
     interfaces = load_interfaces(
         [inputs.object_api, inputs.object_api_sel4_arch, inputs.object_api_arch], config

@@ -34,9 +34,12 @@ class Inputs:
     object_api_arch: Path
     kernel_config: Path
     libsel4_config: Path
+    #: The kernel's VERSION file; without it the newest supported release (sel4gen.release).
+    kernel_version: Path | None = None
 
     def all(self) -> list[Path]:
-        return [getattr(self, key) for key in LAYOUT if getattr(self, key) is not None]
+        files = [getattr(self, key) for key in LAYOUT if getattr(self, key) is not None]
+        return files + ([self.kernel_version] if self.kernel_version is not None else [])
 
 
 def option_flag(key: str) -> str:
@@ -68,4 +71,4 @@ def resolve(include_dir: Path | None, overrides: dict[str, Path | None], optiona
             how = option_flag(key) if given is not None else f"--libsel4-include (expects {rel})"
             raise GenError(f"file not found (from {how})", path)
         paths[key] = path
-    return Inputs(**paths)
+    return Inputs(**paths, kernel_version=overrides.get("kernel_version"))
