@@ -12,6 +12,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -145,6 +146,23 @@ def headers(release: str, config: str, root: Path) -> Headers:
         else:
             cc.append(word)
     return Headers(release, config, bdir, cc)
+
+
+def headers_of_release(release: str, root: Path, jobs: int = 2) -> dict[str, Headers | str]:
+    """:func:`headers` for every configuration of ``release`` at once, ``jobs`` at a time (the
+    configure steps are serial work); for each, its headers or why they could not be made."""
+
+    def one(config: str) -> Headers | str:
+        if why := missing(release, config):
+            return why
+        try:
+            return headers(release, config, root)
+        except RuntimeError as exc:
+            return str(exc)
+
+    fetch(release)  # once, before the threads look for the sources
+    with ThreadPoolExecutor(jobs) as pool:
+        return dict(zip(CONFIGS, pool.map(one, CONFIGS), strict=True))
 
 
 def generate(h: Headers, out: Path, args: list[str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -57,20 +57,26 @@ def missing_prerequisites() -> str:
 
 
 @functools.cache
-def workspace() -> tuple[Path | None, str]:
+def workspace(release: str | None = None) -> tuple[Path | None, str]:
     """The workspace made by scripts/setup-workspace, or (None, why it cannot be had).
+
+    ``release``: the workspace of another kernel release (manifest/<release>.xml) beside the
+    default one, with pinned revisions a partial mirror lacks stood in for (setup-workspace
+    --fallback; it says which).
 
     Cached: setup-workspace runs once per process (it is quick when nothing changed, but
     git still checks every clone).
     """
     if why := missing_prerequisites():
         return None, why
-    r = subprocess.run([sys.executable, str(SETUP), str(WORKSPACE)], capture_output=True, text=True)
+    ws = WORKSPACE if release is None else WORKSPACE.parent / f"workspace-{release}"
+    which = [] if release is None else ["--release", release, "--fallback"]
+    r = subprocess.run([sys.executable, str(SETUP), *which, str(ws)], capture_output=True, text=True)
     if r.returncode != 0:
         # The script's error line names the URL that could not be cloned and what to do.
         err = [ln for ln in r.stderr.splitlines() if "error" in ln] or r.stderr.splitlines()[-3:]
         return None, "scripts/setup-workspace failed: " + " ".join(err).strip()
-    return WORKSPACE, ""
+    return ws, ""
 
 
 def _run(cmd: list[str], cwd: Path, log: Path, timeout: float) -> int | None:
@@ -198,6 +204,7 @@ PLATFORMS: dict[str, list[str]] = {
     "riscv64-qemu-riscv-virt-mcs": ["-DPLATFORM=qemu-riscv-virt", "-DMCS=ON"],
     "riscv64-spike": ["-DPLATFORM=spike", "-DKernelSel4Arch=riscv64", "-DMCS=OFF"],
     "riscv32-spike": ["-DPLATFORM=spike", "-DKernelSel4Arch=riscv32", "-DMCS=OFF"],
+    "riscv32-spike-mcs": ["-DPLATFORM=spike", "-DKernelSel4Arch=riscv32", "-DMCS=ON"],
     "x86_64-pc99": ["-DPLATFORM=pc99", "-DKernelSel4Arch=x86_64", "-DMCS=OFF"],
     "x86_64-pc99-mcs": ["-DPLATFORM=pc99", "-DKernelSel4Arch=x86_64", "-DMCS=ON"],
     "aarch32-qemu-arm-virt": ["-DPLATFORM=qemu-arm-virt", "-DKernelSel4Arch=aarch32", "-DMCS=OFF"],
@@ -217,6 +224,7 @@ PLATFORM_TOOLS: dict[str, list[str]] = {
     "riscv64-qemu-riscv-virt-mcs": _RISCV_TOOLS,
     "riscv64-spike": _RISCV_TOOLS,
     "riscv32-spike": _RISCV32_TOOLS,
+    "riscv32-spike-mcs": _RISCV32_TOOLS,
     "x86_64-pc99": _X86_TOOLS,
     "x86_64-pc99-mcs": _X86_TOOLS,
     "aarch32-qemu-arm-virt": _ARM32_TOOLS,
@@ -233,7 +241,7 @@ def missing_platform_tools(key: str) -> str:
 #: What a shared build directory's app is unless a test says otherwise (init-build.sh options
 #: without -D): switching the app resets these too.
 APP_DEFAULTS = {"SEL4_RUST_APP": "hello", "SEL4_RUST_HELLO_PANIC": "OFF"}
-_SHARED: dict[str, Path] = {}
+_SHARED: dict[tuple[Path, str], Path] = {}
 
 
 def platform_build(ws: Path, key: str, **app: str) -> Build:
@@ -246,11 +254,11 @@ def platform_build(ws: Path, key: str, **app: str) -> Build:
     """
     options = ["-DSIMULATION=TRUE", *PLATFORMS[key]]
     app_options = [f"-D{name}={value}" for name, value in {**APP_DEFAULTS, **app}.items()]
-    if key in _SHARED:
-        return reconfigure_and_build(_SHARED[key], app_options)
+    if (ws, key) in _SHARED:
+        return reconfigure_and_build(_SHARED[ws, key], app_options)
     b = configure_and_build(ws, key, [*options, *app_options])
     if b.ok:
-        _SHARED[key] = b.dir
+        _SHARED[ws, key] = b.dir
     return b
 
 

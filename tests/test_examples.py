@@ -1,6 +1,7 @@
 """The examples users copy (apps/ipc-server, notification, frame-map, fault-handler), built the
 seL4 way and booted in QEMU, checking what they print: all of them on aarch64, aarch32,
-riscv64 (two platforms) and x86_64, with and without MCS, and riscv32.
+riscv64 (two platforms), riscv32 and x86_64, with and without MCS; and on qemu-arm-virt with
+every other kernel release the bindings support (13.0.0, 14.0.0, 15.0.0, master).
 
 They use the shared build directory of each kernel mode (sel4build.platform_build): only
 SEL4_RUST_APP changes, the kernel and the Rust standard library stay built.
@@ -10,8 +11,10 @@ from __future__ import annotations
 
 import re
 
+import kernelbuild
 import pytest
 import sel4build
+from sel4gen.release import NEWEST
 
 WS, WHY_NOT = sel4build.workspace()
 pytestmark = pytest.mark.skipif(WS is None, reason=WHY_NOT)
@@ -64,7 +67,8 @@ RUNS = [
     for platform in (
         "qemu-arm-virt", "qemu-arm-virt-mcs",
         "aarch32-qemu-arm-virt", "aarch32-qemu-arm-virt-mcs",
-        "riscv64-qemu-riscv-virt", "riscv64-qemu-riscv-virt-mcs", "riscv64-spike", "riscv32-spike",
+        "riscv64-qemu-riscv-virt", "riscv64-qemu-riscv-virt-mcs", "riscv64-spike",
+        "riscv32-spike", "riscv32-spike-mcs",
         "x86_64-pc99", "x86_64-pc99-mcs",
     )
     for app in EXAMPLES
@@ -76,7 +80,24 @@ def test_example_boots_and_prints(platform: str, app: str) -> None:
     assert WS is not None
     if why := sel4build.missing_platform_tools(platform):
         pytest.skip(why)
-    build = sel4build.platform_build(WS, platform, SEL4_RUST_APP=app)
+    check_example(sel4build.platform_build(WS, platform, SEL4_RUST_APP=app), app)
+
+
+#: (release, app): every example on qemu-arm-virt on every other kernel release the bindings
+#: support (tools/sel4gen/release.py), each in the workspace of its own manifest.
+RELEASE_RUNS = [(r, app) for r in kernelbuild.RELEASES if r != str(NEWEST) for app in EXAMPLES]
+
+
+@pytest.mark.parametrize("release, app", RELEASE_RUNS, ids=[f"{r}-{a}" for r, a in RELEASE_RUNS])
+def test_example_boots_on_release(release: str, app: str) -> None:
+    ws, why = sel4build.workspace(release)
+    if ws is None:
+        pytest.skip(why)
+    check_example(sel4build.platform_build(ws, "qemu-arm-virt", SEL4_RUST_APP=app), app)
+
+
+def check_example(build: sel4build.Build, app: str) -> None:
+    """The example built and, booted, printed all it should and nothing it should not."""
     assert build.ok, build.failure()
     until, patterns = EXAMPLES[app]
     out = sel4build.simulate(build.dir, until, timeout=90)

@@ -59,8 +59,21 @@ def load_setup() -> types.ModuleType:
 # ---- (a) the manifest ---------------------------------------------------------------------------
 
 
-def test_manifest_layout() -> None:
-    projects = load_setup().read_manifest(MANIFEST)
+#: release -> its manifest (scripts/setup-workspace --release).
+MANIFESTS: dict[str, Path] = load_setup().release_manifests()
+
+
+def test_every_supported_release_has_a_manifest() -> None:
+    sys.path.insert(0, str(ROOT / "tools"))
+    from sel4gen.release import SUPPORTED
+
+    assert set(MANIFESTS) == {*(str(r) for r in SUPPORTED), "master"}
+    assert MANIFESTS["16.0.0"] == MANIFEST
+
+
+@pytest.mark.parametrize("release", sorted(MANIFESTS))
+def test_manifest_layout(release: str) -> None:
+    projects = load_setup().read_manifest(MANIFESTS[release])
     assert {p.path for p in projects} == {*LAYOUT, SELF}
     for p in projects:
         if p.path == SELF:
@@ -72,10 +85,11 @@ def test_manifest_layout() -> None:
     assert links == LINKS
 
 
-def test_manifest_is_repo_format() -> None:
+@pytest.mark.parametrize("release", sorted(MANIFESTS))
+def test_manifest_is_repo_format(release: str) -> None:
     # What `repo` itself requires: every project's remote is declared, and the kernel's
-    # upstream is the release tag its SHA is the commit of.
-    root = ET.parse(MANIFEST).getroot()
+    # upstream is the release tag its SHA is the commit of (master: the branch).
+    root = ET.parse(MANIFESTS[release]).getroot()
     remotes = {r.get("name") for r in root.iter("remote")}
     default = root.find("default")
     assert default is not None and default.get("remote") in remotes
@@ -83,7 +97,7 @@ def test_manifest_is_repo_format() -> None:
         assert p.get("remote", default.get("remote")) in remotes
         assert set(p.attrib) <= {"name", "path", "remote", "revision", "upstream", "dest-branch", "groups"}
     kernel = next(p for p in root.iter("project") if p.get("path") == "kernel")
-    assert kernel.get("upstream") == "refs/tags/16.0.0"
+    assert kernel.get("upstream") == ("master" if release == "master" else f"refs/tags/{release}")
 
 
 # ---- (b) setup-workspace ------------------------------------------------------------------------
@@ -297,3 +311,9 @@ def test_hello_script_checks_its_arguments_before_installing() -> None:
     assert r.returncode == 2, r.stderr
     assert "invalid choice: 'bogus'" in r.stderr and "riscv64-qemu-riscv-virt" in r.stderr
     assert "install-deps" not in r.stdout + r.stderr
+
+
+def test_setup_workspace_names_an_unknown_release() -> None:
+    r = subprocess.run([sys.executable, str(SETUP), "--release", "12.0.0"], capture_output=True, text=True)
+    assert r.returncode == 2
+    assert "--release 12.0.0: no manifest for it; releases: " in r.stderr and "13.0.0" in r.stderr
