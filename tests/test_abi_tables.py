@@ -36,6 +36,7 @@ from sel4gen.abi import (  # noqa: E402
 from sel4gen.archinfo import ARCHES  # noqa: E402
 from sel4gen.config import Config, load_config  # noqa: E402
 from sel4gen.errors import GenError  # noqa: E402
+from sel4gen.layout import Layout  # noqa: E402
 
 CONFIGS = (
     "aarch64-qemu-arm-virt",
@@ -100,51 +101,6 @@ def in_oracle_scope(name: str, abi: Abi) -> bool:
     return name not in constants or re.match(r"(?i)sel4_", name) is not None
 
 
-class Layout:
-    """C natural-alignment layout of the table structs, for a 32- or 64-bit target."""
-
-    def __init__(self, abi: Abi, word_bytes: int, int64_align: int) -> None:
-        self.types = abi.types()
-        self.word = word_bytes
-        self.int64_align = int64_align
-
-    def size_align(self, ctype: str) -> tuple[int, int]:
-        if ctype.endswith("*") or ctype in ("seL4_Word", "seL4_CPtr", "isize", "seL4_MessageInfo_t"):
-            return self.word, self.word
-        fixed = re.fullmatch(r"seL4_U?[Ii]nt(8|16|32|64)", ctype)
-        if fixed:
-            size = int(fixed.group(1)) // 8
-            return size, (self.int64_align if size == 8 else size)
-        if ctype == "seL4_Bool":
-            return 1, 1
-        defined = self.types[ctype]
-        if isinstance(defined, Typedef):
-            return self.size_align(defined.ctype)
-        if isinstance(defined, Enum):
-            return self.size_align(defined.ctype)
-        offsets, size, align = self.struct(defined)
-        return size, align
-
-    def struct(self, struct: Struct) -> tuple[dict[str, int], int, int]:
-        offsets: dict[str, int] = {}
-        offset, align = 0, 1
-        for field in struct.fields:
-            size, falign = self.size_align(field.ctype)
-            offset = -(-offset // falign) * falign
-            offsets[field.name] = offset
-            offset += size * (field.length or 1)
-            align = max(align, falign)
-        if struct.align is not None:
-            align = max(align, struct.align)
-        return offsets, -(-offset // align) * align, align
-
-
-def layout_for(abi: Abi, config: Config) -> Layout:
-    word = config.arch.word_bits // 8
-    # Only ia32's SysV ABI aligns 64-bit integers to 4 bytes.
-    return Layout(abi, word, 4 if config.arch.name == "ia32" else 8)
-
-
 def structs(abi: Abi) -> dict[str, Struct]:
     return {item.name: item for item in abi.items if isinstance(item, Struct)}
 
@@ -190,7 +146,7 @@ def test_known_oracle_gaps_still_exist(recorded: tuple[str, Config, Abi, dict[st
 
 def test_struct_layout_matches_oracle(recorded: tuple[str, Config, Abi, dict[str, int], dict[str, int]]) -> None:
     name, config, abi, oracle, _inv = recorded
-    layout = layout_for(abi, config)
+    layout = Layout(abi, config.arch)
     by_name = structs(abi)
     assert oracle["sizeof(seL4_Word)"] == config.arch.word_bits // 8
     for sname in ORACLE_STRUCTS:
@@ -322,7 +278,7 @@ def check_header_asserts(abi: Abi, config: Config) -> None:
         assert v["seL4_MinSchedContextBits"] > 1
         assert 1 << (v["seL4_MinSchedContextBits"] - 1) < v["seL4_CoreSchedContextBytes"]
         assert v["seL4_CoreSchedContextBytes"] <= 1 << v["seL4_MinSchedContextBits"]
-    layout = layout_for(abi, config)
+    layout = Layout(abi, config.arch)
     by_name = structs(abi)
     _, desc_size, _ = layout.struct(by_name["seL4_UntypedDesc"])
     assert desc_size == 2 * word

@@ -65,6 +65,8 @@ class ArchInfo:
     #: Whether `sel4-runtime` (entry point, TLS, threads) supports the architecture, so that
     #: root servers written in Rust can be built.
     runtime: bool = False
+    #: Alignment of 64-bit integers in structs: 8 but on ia32, whose SysV ABI aligns them to 4.
+    int64_align: int = 8
 
     @property
     def allowed_flags(self) -> tuple[str, ...]:
@@ -167,6 +169,7 @@ ARCHES: dict[str, ArchInfo] = {
             extra_caps=_X86_CAPS,
             structs={"seL4_UserContext": 12, "seL4_VCPUContext": 7},
             vspace_root="seL4_X86_PageDirectory", frame="seL4_X86_Page",
+            int64_align=4,
         ),
     )
 }

@@ -260,7 +260,7 @@ def render(model: Model) -> dict[str, str]:
             cfg, model.syscalls.options | model.interfaces.options, [c.name for c in model.syscalls.calls]
         ),
         "manifest.json": json.dumps(manifest(model, api), indent=1, sort_keys=True) + "\n",
-        ABI_CHECK: c_source(model.abi),
+        ABI_CHECK: c_source(model.abi, model.config.arch),
     }
 
 
