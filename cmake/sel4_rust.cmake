@@ -38,6 +38,24 @@ set(SEL4_RUST_SOURCE_DIR "${CMAKE_CURRENT_LIST_DIR}/.." CACHE INTERNAL "")
 get_filename_component(SEL4_RUST_SOURCE_DIR "${SEL4_RUST_SOURCE_DIR}" ABSOLUTE)
 set(SEL4_RUST_CORROSION_TAG v0.6.1)
 set(SEL4_RUST_PROFILE "release" CACHE STRING "Cargo profile for seL4 Rust crates")
+# Cargo's own profiles and those the workspace's Cargo.toml defines: anything else would fail
+# deep in the build, inside a cargo command line.
+file(STRINGS "${SEL4_RUST_SOURCE_DIR}/Cargo.toml" _sel4_rust_profile_lines REGEX "^\\[profile\\.[A-Za-z0-9_-]+\\]")
+set(_sel4_rust_profiles dev release test bench)
+foreach(line IN LISTS _sel4_rust_profile_lines)
+    string(REGEX REPLACE "^\\[profile\\.([A-Za-z0-9_-]+)\\].*" "\\1" name "${line}")
+    list(APPEND _sel4_rust_profiles "${name}")
+endforeach()
+list(REMOVE_DUPLICATES _sel4_rust_profiles)
+set_property(CACHE SEL4_RUST_PROFILE PROPERTY STRINGS ${_sel4_rust_profiles})
+if(NOT SEL4_RUST_PROFILE IN_LIST _sel4_rust_profiles)
+    list(JOIN _sel4_rust_profiles ", " _sel4_rust_profiles)
+    message(
+        FATAL_ERROR
+            "SEL4_RUST_PROFILE=${SEL4_RUST_PROFILE} is not a cargo profile of this project "
+            "(${_sel4_rust_profiles}); set -DSEL4_RUST_PROFILE to one of those"
+    )
+endif()
 
 if(CMAKE_VERSION VERSION_LESS 3.19)
     message(FATAL_ERROR "sel4_rust.cmake needs CMake 3.19 or newer (JSON support); this is ${CMAKE_VERSION}")

@@ -23,6 +23,25 @@ function(_sel4_rust_probe rustc cargo target out_mode out_why)
         set(${out_why} "${rustc} / ${cargo}: not found" PARENT_SCOPE)
         return()
     endif()
+    # A path to something else (a directory, gcc) would otherwise read as a missing target.
+    foreach(tool IN ITEMS rustc cargo)
+        set(program "${${tool}}")
+        if(IS_DIRECTORY "${program}")
+            set(${out_why} "${program} is a directory, not ${tool}" PARENT_SCOPE)
+            return()
+        endif()
+        execute_process(
+            COMMAND "${program}" --version
+            OUTPUT_VARIABLE version
+            ERROR_QUIET
+            RESULT_VARIABLE rc
+        )
+        if(NOT rc EQUAL 0 OR NOT version MATCHES "^${tool} ")
+            string(STRIP "${version}" version)
+            set(${out_why} "${program} is not ${tool} (its --version says '${version}')" PARENT_SCOPE)
+            return()
+        endif()
+    endforeach()
     execute_process(
         COMMAND "${rustc}" --print target-libdir --target "${target}"
         OUTPUT_VARIABLE libdir

@@ -47,7 +47,8 @@ def test_contract_of_each_configuration(name: str, tmp_path: Path) -> None:
     if toolchain is None:
         pytest.skip(why)
     for target in contract["rust"]["targets"]:
-        cfg = subprocess.run([str(toolchain.rustc), "--print", "cfg", "--target", target["triple"]],
+        # A target made from a built-in one has the built-in one's architecture.
+        cfg = subprocess.run([str(toolchain.rustc), "--print", "cfg", "--target", target["base"] or target["triple"]],
                              capture_output=True, text=True, check=False)
         assert cfg.returncode == 0, cfg.stderr
         assert f'target_arch="{contract["rust"]["target_arch"]}"' in cfg.stdout.splitlines()
@@ -67,8 +68,9 @@ def test_sysenter_on_x86_64_is_unsupported(tmp_path: Path) -> None:
 #: (SEL4_ARCH, C compiler, flags, the triple whose float ABI it uses)
 C_ABIS = [
     ("aarch64", "aarch64-linux-gnu-gcc", [], "aarch64-unknown-none"),
-    ("aarch32", "arm-linux-gnueabi-gcc", [], "armv7a-none-eabi"),
-    ("aarch32", "arm-linux-gnueabihf-gcc", [], "armv7a-none-eabihf"),
+    # seL4's aarch32 C: targets made from the built-in ones, without frame pointers.
+    ("aarch32", "arm-linux-gnueabi-gcc", [], "armv7a-unknown-none-eabi"),
+    ("aarch32", "arm-linux-gnueabihf-gcc", [], "armv7a-unknown-none-eabihf"),
     ("riscv64", "riscv64-linux-gnu-gcc", [], "riscv64gc-unknown-none-elf"),
     ("riscv64", "riscv64-linux-gnu-gcc", ["-march=rv64imac", "-mabi=lp64"], "riscv64imac-unknown-none-elf"),
     ("riscv32", "riscv64-linux-gnu-gcc", ["-march=rv32imac", "-mabi=ilp32"], "riscv32imac-unknown-none-elf"),
@@ -136,6 +138,21 @@ def test_bad_easy_settings_are_refused(workspace: Path, options: list[str], mess
     log = b.configure_log.read_text()
     assert b.configure_rc not in (0, None), log[-2000:]
     assert message in log, log[-2000:]
+    shutil.rmtree(b.dir, ignore_errors=True)
+
+
+@pytest.mark.parametrize("options, message", [
+    (["-DSEL4_RUST_PROFILE=bogus"], "SEL4_RUST_PROFILE=bogus is not a cargo profile of this project (dev, release"),
+    ([f"-DSEL4_RUST_RUSTC={shutil.which('gcc') or '/usr/bin/gcc'}", "-DSEL4_RUST_CARGO=/usr/bin/cargo"],
+     "is not rustc (its --version says"),
+    (["-DSEL4_RUST_RUSTC=/usr/bin", "-DSEL4_RUST_CARGO=/usr/bin/cargo"], "/usr/bin is a directory, not rustc"),
+], ids=["profile", "rustc-is-gcc", "rustc-is-a-directory"])
+def test_bad_rust_options_are_refused_by_name(workspace: Path, options: list[str], message: str) -> None:
+    b = sel4build.configure(workspace, "refuse-rust-option", [
+        "-DPLATFORM=qemu-arm-virt", "-DSIMULATION=TRUE", "-DSEL4_RUST_APP=hello", *options])
+    log = b.configure_log.read_text()
+    assert b.configure_rc not in (0, None), log[-2000:]
+    assert message in " ".join(log.split()), log[-3000:]
     shutil.rmtree(b.dir, ignore_errors=True)
 
 

@@ -166,6 +166,7 @@ def _rust_program(calls, word_bits: int) -> str:  # type: ignore[no-untyped-def]
         f"    (0x0123456789abcdefu64.wrapping_mul(i as u64 + 1) >> {64 - word_bits}) as seL4_Word",
         "}",
         'unsafe fn seL4_SetMR(i: i32, v: seL4_Word) { println!("mr {} {:x}", i, v); }',
+        "fn invocation_error(reply: seL4_MessageInfo) -> seL4_Error { reply.get_label() as seL4_Error }",
         "unsafe fn seL4_GetMR(i: i32) -> seL4_Word { reply(i as usize) }",
         'unsafe fn seL4_SetCap(i: i32, c: seL4_CPtr) { println!("cap {} {:x}", i, c); }',
         "unsafe fn seL4_CallWithMRs(dest: seL4_CPtr, tag: seL4_MessageInfo, m0: &mut seL4_Word, m1: &mut seL4_Word,",

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .errors import GenError
 from .pbf import BaseDecl, BlockDecl, Expr, SpecFile, UnionDecl
+from .rustnames import RUST_KEYWORDS, RUST_PRIMITIVES
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,9 @@ def build(specs: list[SpecFile]) -> Bitfields:
     """Resolve all files together: a union in one file may tag blocks of another."""
     blocks: dict[str, tuple[Block, Path]] = {}
     for spec in specs:
+        for decl in [*spec.blocks, *spec.unions]:
+            if decl.name in RUST_PRIMITIVES or decl.name in RUST_KEYWORDS:
+                raise GenError(f"{decl.name} is a Rust primitive type or keyword: name the block otherwise", spec.path, decl.line)
         for decl in spec.blocks:
             if decl.name in blocks:
                 raise GenError(f"block {decl.name} is already defined in {blocks[decl.name][1]}", spec.path, decl.line)

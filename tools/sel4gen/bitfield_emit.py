@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .bitfield import Base, Block, Field, TaggedUnion
+from .rustnames import rust_ident
 
 
 @dataclass(frozen=True)
@@ -15,6 +16,12 @@ class FieldCode:
     set: str  # Rust expression over `w` and `v` giving the new word
     fits: str | None  # Rust expression over `v`: true when the value is representable; None: always
     full: bool = False  # the field is the whole word: `set` does not read `w`
+
+    @property
+    def ident(self) -> str:
+        """The field's name as the constructor's parameter: not a keyword, nor its `words`."""
+        ident = rust_ident(self.name)
+        return f"{ident}_" if ident == "words" else ident
 
 
 def field_code(f: Field, base: Base) -> FieldCode:

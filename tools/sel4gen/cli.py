@@ -11,6 +11,13 @@ from .errors import GenError
 from .inputs import LAYOUT, option_flag, resolve
 
 
+def _out_dir(text: str) -> Path:
+    # Path("") is ".": an empty --out (an unset variable in a script) would write here.
+    if not text.strip():
+        raise argparse.ArgumentTypeError("is empty; name the directory for the outputs")
+    return Path(text)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="sel4gen",
@@ -19,7 +26,7 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     p.add_argument(
-        "--out", type=Path, required=True,
+        "--out", type=_out_dir, required=True,
         help="output directory (bindings.rs, cfg.rustflags, contract.json, manifest.json)",
     )
     p.add_argument(
@@ -45,6 +52,12 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _given(args: argparse.Namespace) -> list[Path]:
+    """The input paths named on the command line."""
+    keys = ("libsel4_include", *LAYOUT, "kernel_version")
+    return [p for p in (getattr(args, k, None) for k in keys) if p is not None]
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     # Imported here so that `--help` works even if jinja2 is missing.
@@ -61,6 +74,14 @@ def main(argv: list[str] | None = None) -> int:
     except GenError as exc:
         print(f"sel4gen: error: {exc}", file=sys.stderr)
         return 1
+    except Exception as exc:  # noqa: BLE001 - the one place that turns a bug into a message
+        read = ", ".join(str(p) for p in _given(args))
+        print(
+            f"sel4gen: internal error ({type(exc).__name__}: {exc}) while generating from {read}; "
+            "this is a bug in sel4gen: please report it with these inputs",
+            file=sys.stderr,
+        )
+        return 2
     if args.print_cfg:
         print((args.out / "cfg.rustflags").read_text(), end="")
     if not args.quiet:

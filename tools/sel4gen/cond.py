@@ -77,12 +77,17 @@ def parse(text: str) -> ast.expr:
         tree = ast.parse(f"({text.strip()}\n)", mode="eval")
     except SyntaxError as exc:
         raise ExprError(f"cannot parse expression {text!r}: {exc.msg}") from None
+    except (RecursionError, MemoryError):
+        raise ExprError(f"expression nested too deeply: {text[:60]!r}...") from None
     return tree.body
 
 
 def evaluate(text: str, scope: Scope) -> Value:
     """Evaluate ``text`` in ``scope``; raises :class:`ExprError` on anything unexpected."""
-    return _eval(parse(text), scope, text)
+    try:
+        return _eval(parse(text), scope, text)
+    except RecursionError:
+        raise ExprError(f"expression nested too deeply: {text[:60]!r}...") from None
 
 
 def evaluate_bool(text: str, scope: Scope) -> bool:

@@ -10,10 +10,13 @@ from pathlib import Path
 
 from .archinfo import ARCHES, ArchInfo
 from .cond import Scope, Value
-from .errors import GenError
+from .errors import GenError, read_text
 from .release import NEWEST, Release
 
-_INT_RE = re.compile(r"^(0[xX][0-9a-fA-F]+|-?[0-9]+)$")
+#: An integer as C reads the option's #define: decimal, 0x hexadecimal or 0 octal.
+_INT_RE = re.compile(r"^-?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$")
+#: Spellings of on/off that are not JSON's true/false: a string or number here is a mistake.
+_BOOL_WORDS = frozenset({"true", "false", "on", "off", "yes", "no"})
 
 
 @dataclass(frozen=True)
@@ -43,12 +46,7 @@ class Config:
 
 
 def _read_json(path: Path) -> dict[str, object]:
-    try:
-        text = path.read_text()
-    except FileNotFoundError:
-        raise GenError("file not found; pass the configuration the kernel build wrote", path) from None
-    except OSError as exc:
-        raise GenError(f"cannot read: {exc.strerror}", path) from None
+    text = read_text(path, "pass the configuration the kernel build wrote")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -68,13 +66,41 @@ def _line_of(path: Path, key: str) -> int | None:
     return None
 
 
+def _c_int(text: str) -> int:
+    sign, digits = (-1, text[1:]) if text.startswith("-") else (1, text)
+    if digits[:2] in ("0x", "0X"):
+        return sign * int(digits[2:], 16)
+    return sign * int(digits, 8 if digits.startswith("0") and len(digits) > 1 else 10)
+
+
 def _convert(value: object, path: Path, key: str) -> Value:
     if isinstance(value, bool):
         return value
-    if isinstance(value, int):
-        return value
+    if isinstance(value, (int, float)):
+        raise GenError(
+            f"option {key!r} is the number {value!r}; the kernel's gen_config.json writes on/off "
+            "options as true/false and every other value as a string",
+            path,
+            _line_of(path, key),
+        )
     if isinstance(value, str):
-        return int(value, 0) if _INT_RE.match(value.strip()) else value
+        text = value.strip()
+        if text.lower() in _BOOL_WORDS:
+            raise GenError(
+                f"option {key!r} is the string {value!r}; write an on/off option as JSON true or false",
+                path,
+                _line_of(path, key),
+            )
+        if re.fullmatch(r"-?[0-9][0-9a-zA-Z]*", text) and not _INT_RE.match(text):
+            raise GenError(
+                f"option {key!r} is {value!r}, which C does not read as a number "
+                "(a leading 0 means octal); write it in decimal or 0x hexadecimal",
+                path,
+                _line_of(path, key),
+            )
+        if any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):
+            raise GenError(f"option {key!r} holds a control character", path, _line_of(path, key))
+        return _c_int(text) if _INT_RE.match(text) else value
     raise GenError(
         f"option {key!r} has a {type(value).__name__} value; expected true/false or a string",
         path,
@@ -94,6 +120,12 @@ def load_config(kernel_json: Path, libsel4_json: Path | None, release: Release =
     origin: dict[str, Path] = {}
     for path in [p for p in (kernel_json, libsel4_json) if p is not None]:
         for key, value in _read_json(path).items():
+            if not (key.isidentifier() and key.isascii()):
+                raise GenError(
+                    f"option name {key!r} is not a C identifier; is this a kernel gen_config.json?",
+                    path,
+                    _line_of(path, key),
+                )
             converted = _convert(value, path, key)
             if key in values and values[key] != converted:
                 raise GenError(

@@ -170,18 +170,29 @@ def _stubs(model: Model) -> list[dict[str, Any]]:
     return result
 
 
+def rust_str(text: str) -> str:
+    """``text`` as a Rust string literal: printable ASCII as is, everything else escaped."""
+    out = []
+    for c in text:
+        if c in '"\\':
+            out.append("\\" + c)
+        elif " " <= c <= "~":
+            out.append(c)
+        else:
+            out.append(f"\\u{{{ord(c):x}}}")
+    return '"' + "".join(out) + '"'
+
+
 def _config_items(cfg: Config) -> list[dict[str, str]]:
     items = []
     for name in sorted(cfg.values):
         value = cfg.values[name]
-        if not name.isidentifier():
-            raise GenError(f"configuration option {name!r} is not a valid identifier")
         if isinstance(value, bool):
             ty, lit = "bool", str(value).lower()
         elif isinstance(value, int):
             ty, lit = ("i64", str(value)) if value < 0 else ("u64", str(value))
         else:
-            ty, lit = "&str", json.dumps(value)
+            ty, lit = "&str", rust_str(str(value))
         items.append({"name": name, "rust_type": ty, "literal": lit, "raw": str(cfg.raw[name]).replace("`", "'")})
     return items
 
@@ -272,30 +283,59 @@ def _cap_types(interfaces: Interfaces) -> set[Any]:
     return types
 
 
+def _mode() -> int:
+    """The mode a new file gets under this process's umask (mkstemp's own is 0600)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def check_out_dir(out_dir: Path) -> None:
+    """The output directory is usable: a directory (or creatable), with no directory in the
+    place of an output."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise GenError("the output directory is a file; name a directory with --out", out_dir)
+    for name in OUTPUTS:
+        if (out_dir / name).is_dir():
+            raise GenError("is a directory, where the generator writes a file; remove it", out_dir / name)
+
+
 def write_outputs(out_dir: Path, files: dict[str, str]) -> list[Path]:
-    """Replace each output atomically; leave unchanged files untouched so builds stay incremental."""
+    """All or nothing: every changed output is written to a temporary file first and renamed
+    into place only when all are written; unchanged files are left untouched so builds stay
+    incremental. On failure no output of the generator is left in ``out_dir``."""
+    check_out_dir(out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise GenError(f"cannot create output directory: {exc.strerror}", out_dir) from None
-    written = []
-    for name, text in files.items():
-        target = out_dir / name
-        if target.is_file() and target.read_text() == text:
-            continue
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=out_dir)
-        try:
-            with os.fdopen(fd, "w") as handle:
+    mode = _mode()
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for name, text in files.items():
+            target = out_dir / name
+            if target.is_file() and target.read_text(errors="replace") == text:
+                continue
+            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=out_dir)
+            staged.append((Path(tmp), target))
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(text)
+            os.chmod(tmp, mode)
+        for tmp, target in staged:
             os.replace(tmp, target)
-        except OSError as exc:
-            Path(tmp).unlink(missing_ok=True)
-            raise GenError(f"cannot write: {exc.strerror}", target) from None
-        written.append(target)
-    return written
+    except OSError as exc:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        remove_outputs(out_dir)
+        raise GenError(f"cannot write the outputs: {exc.strerror}; nothing was kept", out_dir) from None
+    return [target for _, target in staged]
 
 
 def remove_outputs(out_dir: Path) -> None:
     """After a failure, stale outputs must not pass for the result of this run."""
+    if not out_dir.is_dir():
+        return
     for name in OUTPUTS:
-        (out_dir / name).unlink(missing_ok=True)
+        path = out_dir / name
+        if path.is_file() or path.is_symlink():
+            path.unlink(missing_ok=True)

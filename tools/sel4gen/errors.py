@@ -26,3 +26,21 @@ class GenError(Exception):
                 where += f":{self.line}"
             where += ": "
         return f"{where}{self.message}"
+
+
+def read_text(path: Path, what: str = "") -> str:
+    """The UTF-8 text of an input file, or a GenError naming the file (and the line of a byte
+    that is not UTF-8). ``what``: how to pass the right file, for "not found"."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise GenError("file not found" + (f"; {what}" if what else ""), path) from None
+    except IsADirectoryError:
+        raise GenError("is a directory, not a file" + (f"; {what}" if what else ""), path) from None
+    except OSError as exc:
+        raise GenError(f"cannot read: {exc.strerror}", path) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise GenError(f"not UTF-8 text (byte 0x{data[exc.start]:02x}); is this the right file?", path, line) from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from . import pbf
@@ -9,7 +10,7 @@ from .abi import load_abi
 from .bitfield import build
 from .config import load_config
 from .contract import contract_files
-from .emit import Model, remove_outputs, render, write_outputs
+from .emit import Model, check_out_dir, remove_outputs, render, write_outputs
 from .errors import GenError
 from .inputs import Inputs
 from .interfaces import load_interfaces
@@ -33,22 +34,31 @@ def build_model(inputs: Inputs) -> Model:
     return Model(config, abi, syscalls, interfaces, bitfields)
 
 
-def cfg_only(inputs: Inputs, out_dir: Path) -> list[Path]:
-    """Only `cfg.rustflags` and `contract.json`: they need no bitfield spec, so a build can use
-    them at configure time, before the kernel build has preprocessed the specs."""
+def _cfg_files(inputs: Inputs) -> dict[str, str]:
     config = load_config(inputs.kernel_config, inputs.libsel4_config, load_release(inputs.kernel_version))
     syscalls = load_syscalls(inputs.syscall_xml, config)
     interfaces = load_interfaces(
         [inputs.object_api, inputs.object_api_sel4_arch, inputs.object_api_arch], config
     )
-    files = contract_files(config, syscalls.options | interfaces.options, [c.name for c in syscalls.calls])
-    return write_outputs(out_dir, files)
+    return contract_files(config, syscalls.options | interfaces.options, [c.name for c in syscalls.calls])
+
+
+def cfg_only(inputs: Inputs, out_dir: Path) -> list[Path]:
+    """Only `cfg.rustflags` and `contract.json`: they need no bitfield spec, so a build can use
+    them at configure time, before the kernel build has preprocessed the specs. On bad input
+    write nothing and clear old outputs."""
+    return _write_or_clear(lambda: _cfg_files(inputs), out_dir)
 
 
 def generate(inputs: Inputs, out_dir: Path) -> list[Path]:
     """Write the outputs for ``inputs`` into ``out_dir``; on bad input write nothing and clear old outputs."""
+    return _write_or_clear(lambda: render(build_model(inputs)), out_dir)
+
+
+def _write_or_clear(make: Callable[[], dict[str, str]], out_dir: Path) -> list[Path]:
+    check_out_dir(out_dir)
     try:
-        files = render(build_model(inputs))
+        files = make()
     except GenError:
         remove_outputs(out_dir)
         raise

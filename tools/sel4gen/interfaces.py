@@ -144,6 +144,8 @@ def _type_table(config: Config, roots: list[tuple[Path, ET.Element]]) -> dict[st
         for struct in root.iter("struct"):
             name = attr(struct, "name", path)
             members = tuple(attr(m, "name", path) for m in struct.findall("member"))
+            if not members:
+                raise GenError(f"<struct> {name} has no <member>", path, line_of(struct))
             size = arch.structs.get(name, len(members))
             if isinstance(size, tuple):
                 option, on, off = size
@@ -160,18 +162,43 @@ def _type_table(config: Config, roots: list[tuple[Path, ET.Element]]) -> dict[st
 
 # ---------------------------------------------------------------- parsing
 
-_RUST_KEYWORDS = {
-    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
-    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
-    "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
-    "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro",
-    "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
+
+
+#: The local variables of the generated stubs (templates/invocations.rs.j2) besides mr0...: a
+#: parameter of the same name would be shadowed by them.
+STUB_LOCALS = frozenset({"tag", "output_tag", "error", "regs_words", "regs_len", "regs_count", "i"})
+
+
+#: The elements each structural element may hold (libsel4's XML of 13.0.0 to master): a
+#: misspelled one would otherwise drop a method and renumber every label after it.
+_CHILDREN = {
+    "api": {"interface", "struct"},
+    "interface": {"method", "condition"},
+    "method": {"param", "error", "condition", "brief", "description", "return", "cap_param"},
+    "struct": {"member"},
 }
 
 
-def rust_ident(name: str) -> str:
-    """A parameter name usable in Rust: keywords get a trailing underscore."""
-    return f"{name}_" if name in _RUST_KEYWORDS else name
+def _check_structure(root: ET.Element, path: Path) -> None:
+    """Every structural element holds only the elements it may, and names what Rust can name."""
+    for elem in root.iter():
+        allowed = _CHILDREN.get(elem.tag)
+        if allowed is not None:
+            for child in elem:
+                if child.tag not in allowed:
+                    raise GenError(
+                        f"unknown element <{child.tag}> in <{elem.tag}> (expected {', '.join(sorted(allowed))})",
+                        path,
+                        line_of(child),
+                    )
+        for key in {"interface": ("name",), "method": ("name", "id"), "struct": ("name",)}.get(elem.tag, ()):
+            value = elem.get(key)
+            if value is not None and not (value.isidentifier() and value.isascii()):
+                raise GenError(
+                    f"<{elem.tag}> {key}={value!r} is not an identifier (letters, digits, _; not first a digit)",
+                    path,
+                    line_of(elem),
+                )
 
 
 def load_interfaces(paths: list[Path], config: Config) -> Interfaces:
@@ -181,6 +208,7 @@ def load_interfaces(paths: list[Path], config: Config) -> Interfaces:
     for path, root in roots:
         if root.tag != "api":
             raise GenError(f"root element is <{root.tag}>, expected <api>", path, line_of(root))
+        _check_structure(root, path)
     types = _type_table(config, roots)
     scope = config.scope()
     labels: list[tuple[str, int]] = [("InvalidInvocation", 0)]
@@ -252,8 +280,16 @@ def _method(
                 path,
                 line_of(p),
             )
-        if not pname.isidentifier() or pname in seen:
+        if not (pname.isidentifier() and pname.isascii()) or pname in seen:
             raise GenError(f"parameter name {pname!r} is not a fresh identifier", path, line_of(p))
+        if pname in STUB_LOCALS or re.fullmatch(r"mr\d+", pname):
+            raise GenError(
+                f"parameter name {pname!r} is a name the generated stub uses for its own "
+                f"variables ({', '.join(sorted(STUB_LOCALS))}, mr0...); it would marshal the wrong "
+                "value: rename the parameter",
+                path,
+                line_of(p),
+            )
         seen.add(pname)
         ptype = types[tname]
         if direction == "out" and ptype.kind is Kind.CAP:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .interfaces import Method, Param, rust_ident
+from .errors import GenError
+from .interfaces import Method, Param
 from .paramtypes import RUST_PRIMITIVE, Kind, ParamType
+from .rustnames import rust_ident
 
 
 def rust_type(t: ParamType) -> str:
@@ -31,7 +33,7 @@ def place(params: tuple[Param, ...], word_bits: int) -> list[Placement]:
     for p in params:
         size = p.type.bits
         if size & (size - 1) and size % word_bits:
-            raise ValueError(f"type {p.type.name} of {size} bits cannot be packed")
+            raise GenError(f"parameter {p.name!r}: type {p.type.name} of {size} bits cannot be packed into words")
         align = min(size, word_bits)
         used = (used + align - 1) // align * align
         result.append(Placement(p, used, size))

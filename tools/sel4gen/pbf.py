@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import GenError
+from .errors import GenError, read_text
 
 _TOKEN = re.compile(
     r"""
@@ -283,10 +283,4 @@ def parse_text(text: str, path: Path) -> SpecFile:
 
 
 def parse_file(path: Path) -> SpecFile:
-    try:
-        text = path.read_text()
-    except FileNotFoundError:
-        raise GenError("file not found", path) from None
-    except OSError as exc:
-        raise GenError(f"cannot read: {exc.strerror}", path) from None
-    return parse_text(text, path)
+    return parse_text(read_text(path), path)

@@ -12,9 +12,10 @@ import re
 from dataclasses import dataclass
 
 from .archinfo import ArchInfo
-from .interfaces import Interfaces, Method, Param, rust_ident
+from .interfaces import Interfaces, Method, Param
 from .marshal import rust_type
 from .paramtypes import Kind
+from .rustnames import rust_ident
 
 #: Invocations the `sel4` crate writes by hand, with a richer signature than the XML's.
 HAND_WRITTEN = frozenset({"seL4_Untyped_Retype"})

@@ -73,7 +73,10 @@ def condition_holds(parent: ET.Element, scope: Scope, path: Path) -> bool:
         return True
     if len(children) > 1:
         raise GenError("<condition> must hold exactly one expression", path, line_of(conditions[0]))
-    return _cond(children[0], scope, path)
+    try:
+        return _cond(children[0], scope, path)
+    except RecursionError:
+        raise GenError("<condition> nested too deeply", path, line_of(conditions[0])) from None
 
 
 def _cond(elem: ET.Element, scope: Scope, path: Path) -> bool:

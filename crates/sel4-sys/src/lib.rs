@@ -53,3 +53,23 @@ pub mod syscalls;
 
 pub use ipc_buffer::*;
 pub use syscalls::*;
+
+/// The error an invocation's reply carries: its label as `seL4_Error`, as libsel4's stubs
+/// take it with a `(seL4_Error)` cast. The generated invocation stubs call this.
+#[inline(always)]
+fn invocation_error(reply: seL4_MessageInfo) -> seL4_Error {
+    let error = reply.get_label() as seL4_Error;
+    // LLVM folds the 32-bit truncation into the stubs' `error != 0` test as a mask of 32 bits
+    // at bit 12, which RISC-V builds in three instructions (gcc: a shift and a sign extension).
+    // Passing the value through an empty asm makes it a plain compare of the register.
+    #[cfg(target_arch = "riscv64")]
+    let error = {
+        let mut error = error;
+        // SAFETY: the assembly is empty: it reads and writes nothing but names the register.
+        unsafe {
+            core::arch::asm!("/* {0} */", inout(reg) error, options(pure, nomem, nostack, preserves_flags));
+        }
+        error
+    };
+    error
+}
