@@ -190,3 +190,27 @@ def test_bitfield_names_rust_reserves(tree: Path, tmp_path: Path) -> None:
     path.write_text(text.replace("block seL4_CNode_CapData {", "block u64 {", 1))
     line = text[: text.index("block seL4_CNode_CapData {")].count("\n") + 1
     fails(run(tree, tmp_path / "out"), f"{path}:{line}: ", "u64 is a Rust primitive type or keyword")
+
+
+@pytest.mark.parametrize("other", ["aarch32-qemu-arm-virt", "riscv64-qemu-riscv-virt", "aarch64-qemu-arm-virt-mcs"])
+def test_a_bitfield_spec_of_another_build_is_refused(tree: Path, tmp_path: Path, other: str) -> None:
+    if other not in CONFIGS:
+        pytest.skip(f"no interface data for {other}")
+    rel = "sel4/sel4_arch/types.pbf"
+    shutil.copyfile(config_dir(other) / rel, tree / rel)
+    message = {
+        "aarch32-qemu-arm-virt": "is laid out in 32-bit words, but the configuration's words are 64 bits",
+        "riscv64-qemu-riscv-virt": "is this another architecture's types.pbf?",
+        "aarch64-qemu-arm-virt-mcs": "an MCS kernel's (seL4_Fault_Timeout present) but KERNEL_MCS is off",
+    }[other]
+    fails(run(tree, tmp_path / "out"), str(tree / rel), message)
+
+
+def test_an_empty_or_foreign_shared_spec_is_refused(tree: Path, tmp_path: Path) -> None:
+    path = tree / "sel4" / "shared_types.pbf"
+    text = path.read_text()
+    path.write_text("")
+    fails(run(tree, tmp_path / "out"), f"{path}:1: ", "defines no bitfield block")
+    start = text.index("block seL4_MessageInfo {")
+    path.write_text(text[:start] + text[text.index("}", start) + 1:])
+    fails(run(tree, tmp_path / "out"), f"{path}:1: ", "defines no seL4_MessageInfo")

@@ -9,6 +9,7 @@ from . import pbf
 from .abi import load_abi
 from .bitfield import build
 from .config import load_config
+from .consistency import check_arch_spec, check_specs
 from .contract import contract_files
 from .emit import Model, check_out_dir, remove_outputs, render, write_outputs
 from .errors import GenError
@@ -26,11 +27,14 @@ def build_model(inputs: Inputs) -> Model:
     )
     if inputs.shared_types is None or inputs.sel4_arch_types is None:
         raise GenError("the bitfield specs are needed: pass --shared-types and --sel4-arch-types")
-    bitfields = build([pbf.parse_file(inputs.shared_types), pbf.parse_file(inputs.sel4_arch_types)])
+    shared, sel4_arch = pbf.parse_file(inputs.shared_types), pbf.parse_file(inputs.sel4_arch_types)
+    bitfields = build([shared, sel4_arch])
+    check_specs(config, shared, sel4_arch, bitfields)
     # Header tables may refer to values other inputs define (fault tags, syscall numbers).
     known = {f"{u.name}_{t.name}": t.value for u in bitfields.unions for t in u.tags}
     known.update({s.c_name: s.number for s in syscalls.calls})
     abi = load_abi(config, known)
+    check_arch_spec(config, sel4_arch, bitfields, abi)
     return Model(config, abi, syscalls, interfaces, bitfields)
 
 
