@@ -76,8 +76,15 @@ def test_config_syntax_and_missing(tmp_path: Path) -> None:
 
 SYSCALLS = """<?xml version="1.0" ?>
 <syscalls>
-  <api-master><config><syscall name="Call"/><syscall name="Send"/></config></api-master>
-  <api-mcs><config><syscall name="Call"/><syscall name="Wait"/><syscall name="Send"/></config></api-mcs>
+  <api-master><config>
+    <syscall name="Call"/><syscall name="ReplyRecv"/><syscall name="Send"/><syscall name="NBSend"/>
+    <syscall name="Recv"/><syscall name="Reply"/><syscall name="Yield"/><syscall name="NBRecv"/>
+  </config></api-master>
+  <api-mcs><config>
+    <syscall name="Call"/><syscall name="ReplyRecv"/><syscall name="NBSendRecv"/><syscall name="NBSendWait"/>
+    <syscall name="Send"/><syscall name="NBSend"/><syscall name="Recv"/><syscall name="NBRecv"/>
+    <syscall name="Wait"/><syscall name="NBWait"/><syscall name="Yield"/>
+  </config></api-mcs>
   <debug>
     <config><condition><config var="CONFIG_PRINTING"/></condition><syscall name="DebugPutChar"/></config>
     <config><condition><config var="CONFIG_DEBUG_BUILD"/></condition><syscall name="DebugHalt"/></config>
@@ -91,11 +98,22 @@ def test_syscall_numbering_counts_disabled_entries(tmp_path: Path) -> None:
     xml = write(tmp_path, "syscall.xml", SYSCALLS)
     table = load_syscalls(xml, load_config(config(tmp_path), None))
     assert table.options == {"PRINTING", "DEBUG_BUILD"}  # named by conditions, on or off
-    assert [(s.c_name, s.number) for s in table.calls] == [
-        ("seL4_SysCall", -1), ("seL4_SysSend", -2), ("seL4_SysDebugPutChar", -3), ("seL4_SysNotDebug", -5)
-    ]
+    assert [(s.c_name, s.number) for s in table.calls][:2] == [("seL4_SysCall", -1), ("seL4_SysReplyRecv", -2)]
+    # DebugHalt (-10) is off but counted.
+    assert [(s.c_name, s.number) for s in table.calls][-2:] == [("seL4_SysDebugPutChar", -9), ("seL4_SysNotDebug", -11)]
     mcs = load_syscalls(xml, load_config(config(tmp_path, KERNEL_MCS=True), None))
-    assert [(s.name, s.number) for s in mcs.calls][:4] == [("Call", -1), ("Wait", -2), ("Send", -3), ("DebugPutChar", -4)]
+    assert [(s.name, s.number) for s in mcs.calls][8:12] == [("Wait", -9), ("NBWait", -10), ("Yield", -11), ("DebugPutChar", -12)]
+
+
+def test_a_syscall_file_without_the_basic_calls_is_refused(tmp_path: Path) -> None:
+    xml = write(tmp_path, "syscall.xml", SYSCALLS.replace('<syscall name="Yield"/>', "", 1))
+    with pytest.raises(GenError, match="<api-master> has no Yield for this configuration") as info:
+        load_syscalls(xml, load_config(config(tmp_path), None))
+    assert info.value.path == xml and info.value.line == 3
+    typo = write(tmp_path, "typo.xml", SYSCALLS.replace('<syscall name="Send"/>', '<syscal name="Send"/>', 1))
+    with pytest.raises(GenError, match="unknown element <syscal> in <config>") as info:
+        load_syscalls(typo, load_config(config(tmp_path), None))
+    assert info.value.line == 4
 
 
 @pytest.mark.parametrize(

@@ -33,10 +33,34 @@ class Syscalls:
     options: frozenset[str]  # every option the file's conditions name
 
 
+#: Calls every supported release has in this kernel mode: the stubs and sel4-sys's wrappers use
+#: them whatever the options (the others' wrappers exist exactly when the file has the call).
+REQUIRED = ("Call", "ReplyRecv", "Send", "NBSend", "Recv", "NBRecv", "Yield")
+REQUIRED_CLASSIC = ("Reply",)
+REQUIRED_MCS = ("NBSendRecv", "NBSendWait", "Wait", "NBWait")
+#: The elements each element of the file may hold: a misspelled one would renumber the calls.
+_CHILDREN = {
+    "syscalls": {"api-master", "api-mcs", "debug"},
+    "api-master": {"config"},
+    "api-mcs": {"config"},
+    "debug": {"config"},
+    "config": {"syscall", "condition"},
+}
+
+
 def load_syscalls(path: Path, config: Config) -> Syscalls:
     root = load(path)
     if root.tag != "syscalls":
         raise GenError(f"root element is <{root.tag}>, expected <syscalls>", path, line_of(root))
+    for elem in root.iter():
+        allowed = _CHILDREN.get(elem.tag)
+        for child in elem if allowed is not None and elem.tag != "condition" else ():
+            if child.tag not in allowed:
+                raise GenError(
+                    f"unknown element <{child.tag}> in <{elem.tag}> (expected {', '.join(sorted(allowed))})",
+                    path,
+                    line_of(child),
+                )
     api_tag = "api-mcs" if config.mcs else "api-master"
     result: list[Syscall] = []
     seen: dict[str, int | None] = {}
@@ -61,4 +85,14 @@ def load_syscalls(path: Path, config: Config) -> Syscalls:
                 if enabled:
                     result.append(Syscall(name, number, debug))
                 number -= 1
+    have = {c.name for c in result}
+    needed = (*REQUIRED, *(REQUIRED_MCS if config.mcs else REQUIRED_CLASSIC))
+    missing = [name for name in needed if name not in have]
+    if missing:
+        raise GenError(
+            f"<{api_tag}> has no {', '.join(missing)} for this configuration, which every libsel4 "
+            f"has{' on MCS kernels' if config.mcs else ''}; is this the kernel's syscall.xml?",
+            path,
+            line_of(root.findall(api_tag)[0]),
+        )
     return Syscalls(tuple(result), options_named(root))

@@ -819,7 +819,7 @@ pub fn seL4_Yield() {
 /// Prints one character on the kernel's console (`seL4_DebugPutChar`; option `PRINTING`).
 ///
 /// Safe: passes a value in a register.
-#[cfg(sel4_cfg_PRINTING)]
+#[cfg(sel4_syscall = "DebugPutChar")]
 #[inline]
 pub fn seL4_DebugPutChar(c: u8) {
     // SAFETY: the kernel reads one register; the results are discarded.
@@ -832,7 +832,7 @@ pub fn seL4_DebugPutChar(c: u8) {
 /// first NUL byte (`seL4_DebugPutString`; option `PRINTING`).
 ///
 /// Accepts `&str`, `&[u8]`, byte-string literals and the like.
-#[cfg(sel4_cfg_PRINTING)]
+#[cfg(sel4_syscall = "DebugPutChar")]
 #[inline]
 pub fn seL4_DebugPutString(s: impl AsRef<[u8]>) {
     for &c in s.as_ref().iter().take_while(|&&c| c != 0) {
@@ -842,7 +842,7 @@ pub fn seL4_DebugPutString(s: impl AsRef<[u8]>) {
 
 /// Prints the kernel's scheduler state on its console (`seL4_DebugDumpScheduler`; option
 /// `PRINTING`).
-#[cfg(sel4_cfg_PRINTING)]
+#[cfg(sel4_syscall = "DebugDumpScheduler")]
 #[inline]
 pub fn seL4_DebugDumpScheduler() {
     // SAFETY: no arguments; the results are discarded.
@@ -852,7 +852,7 @@ pub fn seL4_DebugDumpScheduler() {
 }
 
 /// Halts the system (`seL4_DebugHalt`; option `DEBUG_BUILD`).
-#[cfg(sel4_cfg_DEBUG_BUILD)]
+#[cfg(sel4_syscall = "DebugHalt")]
 #[inline]
 pub fn seL4_DebugHalt() {
     // SAFETY: no arguments, no results.
@@ -861,7 +861,7 @@ pub fn seL4_DebugHalt() {
 
 /// Asks the kernel to print a snapshot of the capability state (`seL4_DebugSnapshot`; option
 /// `DEBUG_BUILD`).
-#[cfg(sel4_cfg_DEBUG_BUILD)]
+#[cfg(sel4_syscall = "DebugSnapshot")]
 #[inline]
 pub fn seL4_DebugSnapshot() {
     // SAFETY: no arguments, no results.
@@ -870,7 +870,7 @@ pub fn seL4_DebugSnapshot() {
 
 /// The type of the capability `cap` (a `seL4_CapType` value; `seL4_DebugCapIdentify`; option
 /// `DEBUG_BUILD`).
-#[cfg(sel4_cfg_DEBUG_BUILD)]
+#[cfg(sel4_syscall = "DebugCapIdentify")]
 #[inline]
 pub fn seL4_DebugCapIdentify(cap: seL4_CPtr) -> crate::seL4_Uint32 {
     // SAFETY: the answer comes back in a register.
@@ -897,7 +897,7 @@ pub fn seL4_DebugCapIdentify(cap: seL4_CPtr) -> crate::seL4_Uint32 {
 ///
 /// Writes the IPC buffer through the IPC buffer pointer, which must be valid (see
 /// [`crate::ipc_buffer`]).
-#[cfg(sel4_cfg_DEBUG_BUILD)]
+#[cfg(sel4_syscall = "DebugNameThread")]
 #[inline]
 pub unsafe fn seL4_DebugNameThread(tcb: seL4_CPtr, name: impl AsRef<[u8]>) {
     let name = name.as_ref();
@@ -948,7 +948,7 @@ pub fn seL4_DebugGetThreadAffinity(tcb: seL4_CPtr) -> seL4_Word {
 ///
 /// libsel4 provides this on ARM only, and kernels implement it on ARM; it is here on every
 /// architecture whose configuration defines the system call.
-#[cfg(all(sel4_cfg_DEBUG_BUILD, sel4_cfg_ENABLE_SMP_SUPPORT))]
+#[cfg(sel4_syscall = "DebugSendIPI")]
 #[inline]
 pub fn seL4_DebugSendIPI(target: crate::seL4_Uint8, irq: core::ffi::c_uint) {
     // SAFETY: two values in registers; nothing comes back.
@@ -969,7 +969,7 @@ pub fn seL4_DebugSendIPI(target: crate::seL4_Uint8, irq: core::ffi::c_uint) {
 ///
 /// `userfn` runs with the kernel's privileges, on the kernel's stack, in this address space:
 /// it can do anything. It must be safe to call with `userarg` in that context.
-#[cfg(sel4_cfg_DANGEROUS_CODE_INJECTION)]
+#[cfg(sel4_syscall = "DebugRun")]
 #[inline]
 pub unsafe fn seL4_DebugRun(
     userfn: unsafe extern "C" fn(*mut core::ffi::c_void),
@@ -989,7 +989,7 @@ pub unsafe fn seL4_DebugRun(
 // Benchmarking (kernel options ENABLE_BENCHMARKS, BENCHMARK_TRACK_UTILISATION)
 
 /// Resets the kernel's benchmark log (`seL4_BenchmarkResetLog`; option `ENABLE_BENCHMARKS`).
-#[cfg(sel4_cfg_ENABLE_BENCHMARKS)]
+#[cfg(sel4_syscall = "BenchmarkResetLog")]
 #[inline]
 pub fn seL4_BenchmarkResetLog() -> crate::seL4_Error {
     // SAFETY: the answer comes back in a register.
@@ -1000,7 +1000,7 @@ pub fn seL4_BenchmarkResetLog() -> crate::seL4_Error {
 
 /// Stops logging; returns the index of the last log entry (`seL4_BenchmarkFinalizeLog`;
 /// option `ENABLE_BENCHMARKS`).
-#[cfg(sel4_cfg_ENABLE_BENCHMARKS)]
+#[cfg(sel4_syscall = "BenchmarkFinalizeLog")]
 #[inline]
 pub fn seL4_BenchmarkFinalizeLog() -> seL4_Word {
     // SAFETY: the answer comes back in a register.
@@ -1011,7 +1011,7 @@ pub fn seL4_BenchmarkFinalizeLog() -> seL4_Word {
 
 /// Gives the kernel the large frame `frame_cptr` to log into (`seL4_BenchmarkSetLogBuffer`;
 /// option `ENABLE_BENCHMARKS`).
-#[cfg(sel4_cfg_ENABLE_BENCHMARKS)]
+#[cfg(sel4_syscall = "BenchmarkSetLogBuffer")]
 #[inline]
 pub fn seL4_BenchmarkSetLogBuffer(frame_cptr: seL4_Word) -> crate::seL4_Error {
     // SAFETY: the answer comes back in a register.
@@ -1029,7 +1029,7 @@ pub fn seL4_BenchmarkSetLogBuffer(frame_cptr: seL4_Word) -> crate::seL4_Error {
 
 /// A system call that does nothing, for measuring entry and exit costs
 /// (`seL4_BenchmarkNullSyscall`; option `ENABLE_BENCHMARKS`).
-#[cfg(sel4_cfg_ENABLE_BENCHMARKS)]
+#[cfg(sel4_syscall = "BenchmarkNullSyscall")]
 #[inline]
 pub fn seL4_BenchmarkNullSyscall() {
     // SAFETY: no arguments, no results.
@@ -1038,7 +1038,7 @@ pub fn seL4_BenchmarkNullSyscall() {
 
 /// Cleans and invalidates all caches (`seL4_BenchmarkFlushCaches`; option
 /// `ENABLE_BENCHMARKS`).
-#[cfg(sel4_cfg_ENABLE_BENCHMARKS)]
+#[cfg(sel4_syscall = "BenchmarkFlushCaches")]
 #[inline]
 pub fn seL4_BenchmarkFlushCaches() {
     // SAFETY: two values in registers; nothing comes back.
@@ -1047,7 +1047,7 @@ pub fn seL4_BenchmarkFlushCaches() {
 
 /// Cleans and invalidates the L1 caches of type `cache_type` (`seL4_BenchmarkFlushL1Caches`;
 /// option `ENABLE_BENCHMARKS`; ARM and RISC-V, as in libsel4).
-#[cfg(all(sel4_cfg_ENABLE_BENCHMARKS, not(target_arch = "x86_64")))]
+#[cfg(all(sel4_syscall = "BenchmarkFlushCaches", not(target_arch = "x86_64")))]
 #[inline]
 pub fn seL4_BenchmarkFlushL1Caches(cache_type: seL4_Word) {
     // SAFETY: two values in registers; nothing comes back.
@@ -1059,7 +1059,7 @@ pub fn seL4_BenchmarkFlushL1Caches(cache_type: seL4_Word) {
 ///
 /// The kernel writes the figures into the IPC buffer frame registered for this thread, as it
 /// does for any received message; read them with [`crate::seL4_GetMR`].
-#[cfg(sel4_cfg_BENCHMARK_TRACK_UTILISATION)]
+#[cfg(sel4_syscall = "BenchmarkGetThreadUtilisation")]
 #[inline]
 pub fn seL4_BenchmarkGetThreadUtilisation(tcb_cptr: seL4_Word) {
     // SAFETY: one value in a register; results are discarded.
@@ -1076,7 +1076,7 @@ pub fn seL4_BenchmarkGetThreadUtilisation(tcb_cptr: seL4_Word) {
 
 /// Resets the utilisation counters of thread `tcb_cptr`
 /// (`seL4_BenchmarkResetThreadUtilisation`; option `BENCHMARK_TRACK_UTILISATION`).
-#[cfg(sel4_cfg_BENCHMARK_TRACK_UTILISATION)]
+#[cfg(sel4_syscall = "BenchmarkResetThreadUtilisation")]
 #[inline]
 pub fn seL4_BenchmarkResetThreadUtilisation(tcb_cptr: seL4_Word) {
     // SAFETY: one value in a register; results are discarded.
@@ -1094,7 +1094,7 @@ pub fn seL4_BenchmarkResetThreadUtilisation(tcb_cptr: seL4_Word) {
 /// Prints the utilisation of every thread on the kernel's console
 /// (`seL4_BenchmarkDumpAllThreadsUtilisation`; options `DEBUG_BUILD` and
 /// `BENCHMARK_TRACK_UTILISATION`).
-#[cfg(all(sel4_cfg_DEBUG_BUILD, sel4_cfg_BENCHMARK_TRACK_UTILISATION))]
+#[cfg(sel4_syscall = "BenchmarkDumpAllThreadsUtilisation")]
 #[inline]
 pub fn seL4_BenchmarkDumpAllThreadsUtilisation() {
     // SAFETY: no arguments; results are discarded.
@@ -1112,7 +1112,7 @@ pub fn seL4_BenchmarkDumpAllThreadsUtilisation() {
 /// Resets the utilisation counters of every thread
 /// (`seL4_BenchmarkResetAllThreadsUtilisation`; options `DEBUG_BUILD` and
 /// `BENCHMARK_TRACK_UTILISATION`).
-#[cfg(all(sel4_cfg_DEBUG_BUILD, sel4_cfg_BENCHMARK_TRACK_UTILISATION))]
+#[cfg(sel4_syscall = "BenchmarkResetAllThreadsUtilisation")]
 #[inline]
 pub fn seL4_BenchmarkResetAllThreadsUtilisation() {
     // SAFETY: no arguments; results are discarded.
@@ -1137,7 +1137,7 @@ pub fn seL4_BenchmarkResetAllThreadsUtilisation() {
 /// Every thread-local variable, possibly including the IPC buffer pointer, is found through
 /// this register: `tls_base` must point to a TLS area laid out as the compiled code expects,
 /// and no reference to a thread-local of the old area may be used afterwards.
-#[cfg(sel4_cfg_SET_TLS_BASE_SELF)]
+#[cfg(sel4_syscall = "SetTLSBase")]
 #[inline]
 pub unsafe fn seL4_SetTLSBase(tls_base: seL4_Word) {
     // SAFETY: guaranteed by the caller.
@@ -1151,7 +1151,7 @@ pub unsafe fn seL4_SetTLSBase(tls_base: seL4_Word) {
 ///
 /// MSRs control the machine (the FS and GS bases that thread-locals use, system-call entry
 /// points, ...): the write must not break any assumption of this program or the kernel.
-#[cfg(all(target_arch = "x86_64", sel4_cfg_KERNEL_X86_DANGEROUS_MSR))]
+#[cfg(all(sel4_syscall = "X86DangerousWRMSR", target_arch = "x86_64"))]
 #[inline]
 pub unsafe fn seL4_X86DangerousWRMSR(msr: crate::seL4_Uint32, value: crate::seL4_Uint64) {
     // SAFETY: guaranteed by the caller.
@@ -1169,7 +1169,7 @@ pub unsafe fn seL4_X86DangerousWRMSR(msr: crate::seL4_Uint32, value: crate::seL4
 /// `KERNEL_X86_DANGEROUS_MSR`, x86-64 only).
 ///
 /// Safe: reading an MSR cannot affect this program's memory.
-#[cfg(all(target_arch = "x86_64", sel4_cfg_KERNEL_X86_DANGEROUS_MSR))]
+#[cfg(all(sel4_syscall = "X86DangerousRDMSR", target_arch = "x86_64"))]
 #[inline]
 pub fn seL4_X86DangerousRDMSR(msr: crate::seL4_Uint32) -> crate::seL4_Uint64 {
     // SAFETY: the answer comes back in a register.
@@ -1188,7 +1188,7 @@ pub fn seL4_X86DangerousRDMSR(msr: crate::seL4_Uint32) -> crate::seL4_Uint64 {
 ///
 /// Reads and writes the IPC buffer through the IPC buffer pointer, which must be valid (see
 /// [`crate::ipc_buffer`]).
-#[cfg(all(target_arch = "x86_64", sel4_cfg_VTX))]
+#[cfg(all(sel4_syscall = "VMEnter", target_arch = "x86_64"))]
 #[inline]
 pub unsafe fn seL4_VMEnter(sender: Option<&mut seL4_Word>) -> seL4_Word {
     // SAFETY: the caller guarantees the IPC buffer pointer is valid.
