@@ -329,6 +329,16 @@ function(sel4_rust_import_crates)
     if(ARG_FEATURES)
         set(features FEATURES ${ARG_FEATURES})
     endif()
+    # Offline builds cannot fetch: a crates.io or git dependency is refused here, by name, rather
+    # than by cargo deep in the build.
+    execute_process(
+        COMMAND "${PYTHON3}" "${SEL4_RUST_SOURCE_DIR}/tools/sel4_rust_deps.py" "${ARG_MANIFEST_PATH}"
+        ERROR_VARIABLE err
+        RESULT_VARIABLE rc
+    )
+    if(NOT rc EQUAL 0)
+        message(FATAL_ERROR "sel4_rust_import_crates(MANIFEST_PATH ${ARG_MANIFEST_PATH}):\n${err}")
+    endif()
     # Corrosion gives each manifest it is handed a cargo target directory of its own. Handing it
     # the manifest of the crate's cargo workspace lets all the workspace's crates share one, so
     # that the crates they share are compiled once per build directory, not once per program.
