@@ -182,6 +182,11 @@ function(_sel4_rust_generate_bindings)
             target_link_libraries(sel4_rust_abi_includes PRIVATE ${t})
         endif()
     endforeach()
+    # CMP0116: CMake makes the depfile's paths the ones ninja knows the stamp by.
+    cmake_policy(PUSH)
+    if(POLICY CMP0116)
+        cmake_policy(SET CMP0116 NEW)
+    endif()
     add_custom_command(
         OUTPUT "${gen}/abi_check.stamp"
         COMMAND
@@ -194,6 +199,7 @@ function(_sel4_rust_generate_bindings)
         COMMAND_EXPAND_LISTS
         VERBATIM
     )
+    cmake_policy(POP)
     add_custom_target(sel4_rust_bindings DEPENDS "${gen}/.stamp" "${gen}/abi_check.stamp")
     set(SEL4_RUST_GENERATED_DIR "${gen}" CACHE INTERNAL "")
 endfunction()

@@ -18,6 +18,7 @@ seL4 flow (init-build.sh, ninja) and booted with ./simulate in QEMU.
 from __future__ import annotations
 
 import re
+import subprocess
 import time
 from pathlib import Path
 
@@ -185,3 +186,11 @@ def test_existing_project_adds_sel4_rust_as_subdirectory(tmp_path: Path) -> None
     m = re.search(r"ext-app: Rust returned (-?\d+), seL4_NotificationObject is (\d+)", out)
     assert m, out[-3000:]
     assert m[1] == m[2], f"the kernel does not see a notification in the new slot:\n{out[-3000:]}"
+    # A crates.io dependency added to the project's crate is refused when CMake next runs,
+    # naming the manifest and the dependency, not by cargo deep in the build.
+    manifest = ext_ws / PROJECT / "rust" / "Cargo.toml"
+    manifest.write_text(manifest.read_text().replace("[dependencies]\n", '[dependencies]\nserde = "1.0"\n', 1))
+    again = subprocess.run(["cmake", "."], cwd=b.dir, capture_output=True, text=True, check=False)
+    log = " ".join((again.stdout + again.stderr).split())
+    assert again.returncode != 0, log[-2000:]
+    assert f"{manifest}: dependency `serde` (crates.io, '1.0') cannot be built here" in log, log[-3000:]

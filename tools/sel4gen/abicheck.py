@@ -162,7 +162,7 @@ def _c_enums(preprocessed: str) -> dict[str, list[str]]:
     return out
 
 
-def check(cc: Sequence[str], source_path: Path, depfile: Path | None = None) -> list[str]:
+def check(cc: Sequence[str], source_path: Path, depfile: Path | None = None, target: Path | None = None) -> list[str]:
     """Problems (one line each) of the bindings' values against the headers ``cc`` sees."""
     text = source_path.read_text()
     expected = read_expected(text)
@@ -171,7 +171,8 @@ def check(cc: Sequence[str], source_path: Path, depfile: Path | None = None) -> 
 
     pre_args = ["-E", "-P"]
     if depfile is not None:
-        pre_args += ["-MD", "-MF", str(depfile), "-MT", str(source_path)]
+        # The depfile names what the build tool builds (the stamp), or ninja never sees it done.
+        pre_args += ["-MD", "-MF", str(depfile), "-MT", str(target or source_path)]
     pre = subprocess.run([*cc, *pre_args, str(source_path)], capture_output=True, text=True, check=False)
     if pre.returncode != 0:
         return [f"{source_path}: the C compiler cannot read libsel4's headers:\n{pre.stderr.strip()}"]
@@ -225,7 +226,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = ap.parse_args(argv)
     cc = [args.cc, *shlex.split(args.flags), "-ffreestanding", *(f"-I{d}" for d in args.includes if d)]
     try:
-        problems = check(cc, args.source, args.depfile)
+        problems = check(cc, args.source, args.depfile, args.stamp)
     except (CheckError, OSError) as e:
         print(f"sel4gen.abicheck: error: {e}", file=sys.stderr)
         return 1
