@@ -21,7 +21,7 @@ from sel4gen.generate import generate
 from sel4gen.inputs import LAYOUT, resolve
 
 BASE = "aarch64-qemu-arm-virt"
-CASES = 120
+CASES = 80
 SEED = 20261128
 pytestmark = pytest.mark.skipif(BASE not in CONFIGS, reason=f"no interface data for {BASE} (../shared/sel4-interfaces)")
 

@@ -56,6 +56,8 @@ pub use syscalls::*;
 
 /// The error an invocation's reply carries: its label as `seL4_Error`, as libsel4's stubs
 /// take it with a `(seL4_Error)` cast. The generated invocation stubs call this.
+// Unused by interface files without methods (test fixtures).
+#[allow(dead_code)]
 #[inline(always)]
 fn invocation_error(reply: seL4_MessageInfo) -> seL4_Error {
     let error = reply.get_label() as seL4_Error;
