@@ -174,7 +174,8 @@ function(_sel4_rust_generate_bindings)
     endforeach()
     # A target that is never built, only linked with libsel4: its include directories are all
     # libsel4's headers need (its configuration's autoconf.h, for one), transitively.
-    file(WRITE "${CMAKE_BINARY_DIR}/sel4-rust/abi_includes.c" "/* Never built: see sel4_rust.cmake. */\n")
+    # file(CONFIGURE) writes only when the content differs, so reconfiguring rebuilds nothing.
+    file(CONFIGURE OUTPUT "${CMAKE_BINARY_DIR}/sel4-rust/abi_includes.c" CONTENT "/* Never built: see sel4_rust.cmake. */\n")
     add_library(sel4_rust_abi_includes OBJECT EXCLUDE_FROM_ALL "${CMAKE_BINARY_DIR}/sel4-rust/abi_includes.c")
     # libsel4 links its configuration privately; its headers include it all the same.
     foreach(t IN ITEMS sel4 sel4_autoconf kernel_Config sel4_Config)
@@ -318,7 +319,8 @@ string(REPLACE "\n" ";" cargo_flags "${cargo_flags}")
 set(SEL4_RUST_CARGO_FLAGS "${cargo_flags}" CACHE INTERNAL "")
 sel4_rust_codegen_flags(CONTRACT "${SEL4_RUST_GENERATED_DIR}/contract.json" RESULT_VARIABLE codegen_flags)
 set(SEL4_RUST_CODEGEN_FLAGS "${codegen_flags}" CACHE INTERNAL "")
-file(WRITE "${CMAKE_BINARY_DIR}/sel4-rust/empty.c" "/* An executable needs a source; the code is Rust. */\n")
+# Written only when missing or different (file(CONFIGURE)), so reconfiguring relinks nothing.
+file(CONFIGURE OUTPUT "${CMAKE_BINARY_DIR}/sel4-rust/empty.c" CONTENT "/* An executable needs a source; the code is Rust. */\n")
 
 # ----------------------------------------------------------------------------- API
 
