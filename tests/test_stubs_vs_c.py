@@ -166,6 +166,15 @@ def _rust_program(calls, word_bits: int) -> str:  # type: ignore[no-untyped-def]
         f"    (0x0123456789abcdefu64.wrapping_mul(i as u64 + 1) >> {64 - word_bits}) as seL4_Word",
         "}",
         'unsafe fn seL4_SetMR(i: i32, v: seL4_Word) { println!("mr {} {:x}", i, v); }',
+        # Stubs that keep the IPC buffer's address across the call write the message registers
+        # after it straight into the buffer: the driver prints those as the C stubs' SetMR does.
+        "static mut IPC_BUFFER: std::mem::MaybeUninit<seL4_IPCBuffer> = std::mem::MaybeUninit::zeroed();",
+        "unsafe fn seL4_GetIPCBuffer() -> *mut seL4_IPCBuffer { std::ptr::addr_of_mut!(IPC_BUFFER).cast() }",
+        "const UNWRITTEN: seL4_Word = 0x5e5e5e5e;",
+        "unsafe fn clear_mrs() { for i in 0..4 { (*seL4_GetIPCBuffer()).msg[i] = UNWRITTEN; } }",
+        "unsafe fn print_written_mrs() {",
+        '    for i in 0..4 { let v = (*seL4_GetIPCBuffer()).msg[i]; if v != UNWRITTEN { println!("mr {} {:x}", i, v); } }',
+        "}",
         "fn invocation_error(reply: seL4_MessageInfo) -> seL4_Error { reply.get_label() as seL4_Error }",
         "unsafe fn seL4_GetMR(i: i32) -> seL4_Word { reply(i as usize) }",
         'unsafe fn seL4_SetCap(i: i32, c: seL4_CPtr) { println!("cap {} {:x}", i, c); }',
@@ -187,14 +196,18 @@ def _rust_program(calls, word_bits: int) -> str:  # type: ignore[no-untyped-def]
                 out.append(f"        let mut out_{p.name} = {p.type.name}::default();")
             arglist = ", ".join(["0x5a5a", *[r for _, r in args], *[f"&mut out_{p.name}" for p in struct_outs]])
             out.append(f'        println!("stub {m.c_name} {error}");')
+            out.append("        clear_mrs();")
             if value_outs:
                 out.append(f"        let r = {m.c_name}({arglist});")
+                out.append("        print_written_mrs();")
                 out.append('        println!("error {:x}", r.error);')
                 for p in value_outs if error == 0 else []:
                     name = p.name
                     out.append(f'        println!("out {name} {{:x}}", r.{name} as u64);')
             else:
-                out.append(f'        println!("error {{:x}}", {m.c_name}({arglist}));')
+                out.append(f"        let e = {m.c_name}({arglist});")
+                out.append("        print_written_mrs();")
+                out.append('        println!("error {:x}", e);')
             for p in struct_outs:
                 for mm in p.type.members:
                     out.append(f'        println!("out {p.name}.{mm} {{:x}}", out_{p.name}.{mm});')

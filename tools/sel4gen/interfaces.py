@@ -166,7 +166,7 @@ def _type_table(config: Config, roots: list[tuple[Path, ET.Element]]) -> dict[st
 
 #: The local variables of the generated stubs (templates/invocations.rs.j2) besides mr0...: a
 #: parameter of the same name would be shadowed by them.
-STUB_LOCALS = frozenset({"tag", "output_tag", "error", "regs_words", "regs_len", "regs_count", "i"})
+STUB_LOCALS = frozenset({"tag", "output_tag", "error", "regs_words", "regs_len", "regs_count", "i", "ipc_buffer"})
 
 
 #: The elements each structural element may hold (libsel4's XML of 13.0.0 to master): a
