@@ -301,22 +301,8 @@ endif()
 _sel4_rust_cargo_home(SEL4_RUST_CARGO_HOME)
 _sel4_rust_core()
 
-# Once per build, for every crate imported below: what cargo needs besides --target (an
-# unstable flag for a target specification file), and the configuration's code-generation
-# flags. In the cache, so that a project that add_subdirectory()'d this one sees them too.
-execute_process(
-    COMMAND
-        "${PYTHON3}" "${SEL4_RUST_SOURCE_DIR}/tools/sel4_rust_core.py" cargo-flags --rustc "${SEL4_RUST_RUSTC}" --target
-        "${SEL4_RUST_TARGET}"
-    OUTPUT_VARIABLE cargo_flags
-    RESULT_VARIABLE rc
-    OUTPUT_STRIP_TRAILING_WHITESPACE
-)
-if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "tools/sel4_rust_core.py cargo-flags failed for ${SEL4_RUST_TARGET}")
-endif()
-string(REPLACE "\n" ";" cargo_flags "${cargo_flags}")
-set(SEL4_RUST_CARGO_FLAGS "${cargo_flags}" CACHE INTERNAL "")
+# Once per build, for every crate imported below: the configuration's code-generation flags.
+# In the cache, so that a project that add_subdirectory()'d this one sees them too.
 sel4_rust_codegen_flags(CONTRACT "${SEL4_RUST_GENERATED_DIR}/contract.json" RESULT_VARIABLE codegen_flags)
 set(SEL4_RUST_CODEGEN_FLAGS "${codegen_flags}" CACHE INTERNAL "")
 # Written only when missing or different (file(CONFIGURE)), so reconfiguring relinks nothing.
@@ -362,6 +348,29 @@ function(sel4_rust_import_crates)
     if(NOT rc EQUAL 0)
         message(FATAL_ERROR "sel4_rust_import_crates: cargo cannot read ${ARG_MANIFEST_PATH}:\n${err}")
     endif()
+    # The workspace's lock file lives in the build directory: a build leaves the sources as
+    # they were (path dependencies only, so it holds nothing a user would want to pin).
+    string(SHA1 key "${workspace_manifest}")
+    string(SUBSTRING "${key}" 0 12 key)
+    execute_process(
+        COMMAND
+            "${PYTHON3}" "${SEL4_RUST_SOURCE_DIR}/tools/sel4_rust_core.py" cargo-flags --rustc "${SEL4_RUST_RUSTC}"
+            --cargo "${SEL4_RUST_CARGO}" --target "${SEL4_RUST_TARGET}" --lockfile
+            "${CMAKE_BINARY_DIR}/sel4-rust/cargo-locks/${key}/Cargo.lock"
+        OUTPUT_VARIABLE cargo_flags
+        ERROR_VARIABLE err
+        RESULT_VARIABLE rc
+        OUTPUT_STRIP_TRAILING_WHITESPACE
+    )
+    if(NOT rc EQUAL 0)
+        message(FATAL_ERROR "sel4_rust_import_crates: tools/sel4_rust_core.py cargo-flags failed:\n${err}")
+    endif()
+    string(REPLACE "\n" ";" cargo_flags "${cargo_flags}")
+    if(NOT CORROSION_VERBOSE_OUTPUT)
+        # cargo runs on every ninja, to see whether anything changed: no "Finished" line when
+        # nothing did (warnings and errors still print). Corrosion's --verbose excludes it.
+        list(APPEND cargo_flags --quiet)
+    endif()
     corrosion_import_crate(
         MANIFEST_PATH "${workspace_manifest}"
         CRATES ${ARG_CRATES}
@@ -369,7 +378,7 @@ function(sel4_rust_import_crates)
         PROFILE ${SEL4_RUST_PROFILE}
         NO_STD
         ${features}
-        FLAGS ${SEL4_RUST_CARGO_FLAGS}
+        FLAGS ${cargo_flags}
     )
     get_property(cfg_flags GLOBAL PROPERTY SEL4_RUST_CFG_FLAGS)
     foreach(crate IN LISTS ARG_CRATES)

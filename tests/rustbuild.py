@@ -393,10 +393,7 @@ def check_crate(
         "--target",
         target,
         *sel4_rust_core.cargo_target_flags(target),
-        # resolver.lockfile-path is stable from cargo 1.97 on, and unstable before.
-        *(["-Zlockfile-path"] if toolchain.cargo_version < (1, 97) else []),
-        "--config",
-        f"resolver.lockfile-path={_toml_string(str(lockfile))}",
+        *sel4_rust_core.lockfile_flags(toolchain.cargo_version, lockfile),
         "--target-dir",
         str(tdir),
         "--message-format=short",

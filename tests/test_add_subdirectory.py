@@ -177,6 +177,12 @@ def test_existing_project_adds_sel4_rust_as_subdirectory(tmp_path: Path) -> None
     assert b.ok, short_failure(b)
     # The bindings were generated in the including project's build, for its kernel.
     assert (b.dir / "sel4-rust" / "gen" / "bindings.rs").is_file()
+    # The build leaves the user's sources alone: cargo's lock file is in the build directory.
+    assert not (ext_ws / PROJECT / "rust" / "Cargo.lock").exists()
+    assert list((b.dir / "sel4-rust" / "cargo-locks").glob("*/Cargo.lock")), "no lock file in the build directory"
+    # A build with nothing to do prints no cargo output (only ninja's lines).
+    noop = subprocess.run(["ninja"], cwd=b.dir, capture_output=True, text=True, check=False)
+    assert noop.returncode == 0 and "Finished" not in noop.stdout + noop.stderr, noop.stdout[-2000:]
     t0 = time.monotonic()
     out = sel4build.simulate(b.dir, until=DONE, timeout=120)
     print(f"configure {b.configure_seconds:.0f}s, build {b.build_seconds:.0f}s, boot {time.monotonic() - t0:.1f}s")

@@ -11,8 +11,10 @@ or its JSON specification, the flags), and each build passes ``--sysroot`` to ru
     python3 sel4_rust_core.py build --rustc R --cargo C --target T [--cache DIR] [--rustflag F]...
         Build the sysroot unless the cache has it, then print its path.
 
-    python3 sel4_rust_core.py cargo-flags --rustc R --target T
-        Print, one per line, what cargo needs besides --target to build for T.
+    python3 sel4_rust_core.py cargo-flags --rustc R --target T [--cargo C --lockfile L]
+        Print, one per line, what cargo needs besides --target to build for T; with
+        --lockfile, also what makes cargo keep the workspace's lock file at L (outside the
+        sources, which a build then leaves untouched).
     python3 sel4_rust_core.py spec --rustc R --base B --set FIELD=VALUE... --out FILE.json
         Write the specification of a target Rust does not have built in: rustc's own of the
         built-in target B with the fields given changed (tools/sel4gen/archinfo.py lists them).
@@ -31,6 +33,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -103,6 +106,24 @@ def cargo_target_flags(target: str) -> list[str]:
     """What cargo needs besides ``--target`` to build for ``target``: a specification file
     (a target Rust has not built in) is an unstable feature of cargo's."""
     return ["-Zjson-target-spec"] if target.endswith(".json") else []
+
+
+def lockfile_flags(cargo_version: tuple[int, int], lockfile: Path) -> list[str]:
+    """What makes cargo read and write the workspace's lock file at ``lockfile`` instead of
+    beside the workspace's Cargo.toml: ``resolver.lockfile-path``, stable from cargo 1.97 on
+    and unstable (``-Zlockfile-path``, with RUSTC_BOOTSTRAP=1) before."""
+    value = '"' + str(lockfile).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    unstable = ["-Zlockfile-path"] if cargo_version < (1, 97) else []
+    return [*unstable, "--config", f"resolver.lockfile-path={value}"]
+
+
+def cargo_release(cargo: Path) -> tuple[int, int]:
+    """The (major, minor) release of ``cargo`` from ``cargo -V``."""
+    text = _output([cargo, "-V"])
+    match = re.match(r"cargo (\d+)\.(\d+)", text)
+    if match is None:
+        raise CoreError(f"{cargo} -V printed {text.strip()!r}, not a cargo version")
+    return int(match[1]), int(match[2])
 
 
 def _output(args: Sequence[str | os.PathLike[str]]) -> str:
@@ -249,6 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, help="with spec: the .json file to write")
     ap.add_argument("--cache", type=Path, default=None, help="the cache directory (default: see above)")
     ap.add_argument("--rustflag", action="append", default=[], help="a rustc flag for the libraries (repeatable)")
+    ap.add_argument("--lockfile", type=Path, help="with cargo-flags: where cargo keeps the lock file")
     ap.add_argument("--stamp", type=Path, help="with build: touch this file afterwards (for the build tool)")
     args = ap.parse_args(argv)
     if args.action == "spec":
@@ -263,7 +285,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.action == "cargo-flags":
         if args.target is None:
             ap.error("cargo-flags needs --target")
-        print("".join(f"{flag}\n" for flag in cargo_target_flags(args.target)), end="")
+        flags = cargo_target_flags(args.target)
+        if args.lockfile is not None:
+            if args.cargo is None:
+                ap.error("cargo-flags --lockfile needs --cargo")
+            try:
+                flags += lockfile_flags(cargo_release(args.cargo), args.lockfile.absolute())
+            except CoreError as e:
+                print(f"sel4_rust_core: error: {e}", file=sys.stderr)
+                return 1
+        print("".join(f"{flag}\n" for flag in flags), end="")
         return 0
     if args.cargo is None or args.target is None:
         ap.error(f"{args.action} needs --cargo and --target")
