@@ -69,12 +69,15 @@ BUILDS = [
     ("frame_map", []),
     ("fault_handler", []),
     ("ipc_bench", []),
+    # libsel4's C API in Rust (the symbols C calls under SEL4_RUST_LIBSEL4).
+    ("sel4-sys", ["c-api"]),
 ]
 #: Packages that start threads: sel4-runtime has threads only with libsel4's thread-local IPC
 #: buffer pointer (LIB_SEL4_USE_THREAD_LOCALS).
 THREADED = {"guest_tests", "ipc_server", "notification", "fault_handler", "ipc_bench"}
 
 CRATE_DIRS = [
+    ROOT / "crates" / "sel4-sys",
     ROOT / "crates" / "sel4",
     ROOT / "crates" / "sel4-runtime",
     ROOT / "apps" / "hello",
@@ -221,12 +224,14 @@ ROOT_SERVERS = ["sel4-runtime", "hello", "guest_tests", "ipc_server", "notificat
 
 @pytest.mark.parametrize("config", [*OTHER_ARCHES, *sorted(TYPED_ONLY)])
 def test_typed_crate_builds_in_more_configurations(toolchain, generated, config):
-    """The typed API (generated markers and methods, hand-written blueprints and faults) for the
-    other architectures' real configurations and with the benchmark calls, with -D warnings and
-    clippy."""
+    """The typed API (generated markers and methods, hand-written blueprints and faults) and
+    libsel4's C API in Rust for the other architectures' real configurations and with the
+    benchmark calls, with -D warnings and clippy."""
     gen = generated(config)
-    result = build(toolchain, gen, "sel4", [], clippy=toolchain.clippy_driver is not None, arch=config.split("-")[0])
-    assert_clean(result)
+    clippy = toolchain.clippy_driver is not None
+    assert_clean(build(toolchain, gen, "sel4", [], clippy=clippy, arch=config.split("-")[0]))
+    # libsel4's C API in Rust, with the benchmark and architecture calls of the configuration.
+    assert_clean(build(toolchain, gen, "sel4-sys", ["c-api"], clippy=clippy, arch=config.split("-")[0]))
 
 
 @pytest.mark.parametrize("config", OTHER_ARCHES)

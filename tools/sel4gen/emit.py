@@ -29,9 +29,11 @@ from .typed import TypedApi, typed_api
 PARTS = ("config.rs", "types.rs", "abi.rs", "syscalls.rs", "labels.rs", "bitfields.rs", "invocations.rs")
 #: The typed API's generated half, included by the `sel4` crate rather than by bindings.rs.
 TYPED = "typed.rs"
+#: libsel4's invocations with C linkage, included by sel4-sys with its feature `c-api`.
+C_API = "c_api.rs"
 #: The C file the build compiles to check the header values against libsel4's headers.
 ABI_CHECK = "abi_check.c"
-OUTPUTS = ("bindings.rs", *PARTS, TYPED, "cfg.rustflags", "contract.json", "manifest.json", ABI_CHECK)
+OUTPUTS = ("bindings.rs", *PARTS, TYPED, C_API, "cfg.rustflags", "contract.json", "manifest.json", ABI_CHECK)
 
 _PRIMITIVES = {
     "seL4_Int8", "seL4_Int16", "seL4_Int32", "seL4_Int64", "seL4_Uint8", "seL4_Uint16",
@@ -49,7 +51,7 @@ class Model:
 
 
 def _env() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("sel4gen", "templates"),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -57,6 +59,27 @@ def _env() -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,
     )
+    env.filters["c_param"] = c_param
+    env.filters["c_arg"] = c_arg
+    return env
+
+
+def c_param(rust_param_type: str) -> str:
+    """A stub parameter's type as C passes it: references are libsel4's pointers."""
+    if rust_param_type.startswith("&mut "):
+        return "*mut " + rust_param_type.removeprefix("&mut ")
+    if rust_param_type.startswith("&"):
+        return "*const " + rust_param_type.removeprefix("&")
+    return rust_param_type
+
+
+def c_arg(rust_param_type: str, name: str) -> str:
+    """The C-linkage function's parameter ``name`` passed on to the Rust stub."""
+    if rust_param_type.startswith("&mut "):
+        return f"&mut *{name}"
+    if rust_param_type.startswith("&"):
+        return f"&*{name}"
+    return name
 
 
 def rust_type(ctype: str) -> str:
@@ -265,6 +288,7 @@ def render(model: Model) -> dict[str, str]:
         files[part] = header + env.get_template(f"{part}.j2").render(context)
     api = typed_api(model.interfaces, cfg.arch)
     files[TYPED] = header + env.get_template(f"{TYPED}.j2").render(api=api)
+    files[C_API] = header + env.get_template(f"{C_API}.j2").render(stubs=context["stubs"])
     return {
         **files,
         **contract_files(

@@ -23,6 +23,10 @@
 //! Cargo feature `define-ipc-buffer`: define libsel4's `__sel4_ipc_buffer` in this crate
 //! instead of expecting a C runtime to define it (see [`ipc_buffer`]).
 //!
+//! Cargo feature `c-api`: libsel4's functions with C linkage, libsel4's names and signatures
+//! (`c_api`), which replace libsel4's own in C code built with
+//! `LibSel4FunctionAttributes=public`.
+//!
 //! When `sel4_cfg_LIB_SEL4_USE_THREAD_LOCALS` is on, the IPC buffer pointer is a
 //! `#[thread_local]` static, which needs the unstable `thread_local` feature: build with a
 //! nightly compiler or with `RUSTC_BOOTSTRAP=1`.
@@ -50,6 +54,11 @@ pub mod ipc_buffer;
     clippy::undocumented_unsafe_blocks
 )]
 pub mod syscalls;
+
+/// libsel4's C API in Rust, with C linkage (cargo feature `c-api`).
+#[cfg(feature = "c-api")]
+#[deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
+pub mod c_api;
 
 pub use ipc_buffer::*;
 pub use syscalls::*;
