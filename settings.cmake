@@ -47,6 +47,14 @@ list(
 )
 
 include(application_settings)
+# libsel4 in Rust for C code (cmake/sel4_rust.cmake): libsel4's functions become weak symbols.
+option(SEL4_RUST_LIBSEL4 "C code calls libsel4's functions implemented in Rust (sel4-sys's c-api)" OFF)
+if(SEL4_RUST_LIBSEL4)
+    set(LibSel4FunctionAttributes public CACHE STRING "" FORCE)
+elseif(LibSel4FunctionAttributes STREQUAL "public")
+    # Turned off again in this build directory: back to libsel4's default.
+    set(LibSel4FunctionAttributes inline CACHE STRING "" FORCE)
+endif()
 include("${CMAKE_CURRENT_LIST_DIR}/easy-settings.cmake")
 correct_platform_strings()
 find_package(seL4 REQUIRED)

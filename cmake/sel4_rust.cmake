@@ -12,7 +12,8 @@
 #
 #   sel4_rust_link_crate(TARGET <c-target> CRATE <crate>)
 #       Link an imported crate into a C target (C calls Rust). One Rust staticlib per executable:
-#       two would each carry core and clash.
+#       two would each carry core and clash. With SEL4_RUST_LIBSEL4 on, the target's C code
+#       (its own and its libraries') also calls libsel4's functions from the crate: see below.
 #
 #   sel4_rust_rootserver(NAME <executable> CRATE <crate>)
 #       A root server written in Rust: an executable made of the crate (which uses the
@@ -23,6 +24,15 @@
 #       Stop configuration unless each boolean kernel option (KernelPrinting, KernelDebugBuild,
 #       ...) is on, naming the options that are off, what needs them and why: for programs
 #       that cannot do their job on, say, a release kernel.
+#
+# SEL4_RUST_LIBSEL4 (cache BOOL, default OFF): libsel4 implemented in Rust for C code. Needs
+# libsel4 configured with -DLibSel4FunctionAttributes=public (this project's settings.cmake sets
+# it from SEL4_RUST_LIBSEL4; a project that add_subdirectory()s this one sets both), which makes
+# libsel4's functions weak symbols in every C file, and crates linked into C targets that depend
+# on sel4-sys with its feature `c-api`. Each C target of sel4_rust_link_crate then links the
+# crate's definitions (the strong ones) ahead of its objects (tools/sel4_rust_libsel4.py), so
+# every call to libsel4 from C runs Rust, without a change to the C sources. The link writes
+# <target>.map beside the executable, which shows where each definition came from.
 #
 # Cache variables: SEL4_RUST_PROFILE (cargo profile, default "release"); SEL4_RUST_CORE_CACHE
 # (where core/alloc, built from rust-src once per toolchain and target, are kept for every build
@@ -38,6 +48,14 @@ set(SEL4_RUST_SOURCE_DIR "${CMAKE_CURRENT_LIST_DIR}/.." CACHE INTERNAL "")
 get_filename_component(SEL4_RUST_SOURCE_DIR "${SEL4_RUST_SOURCE_DIR}" ABSOLUTE)
 set(SEL4_RUST_CORROSION_TAG v0.6.1)
 set(SEL4_RUST_PROFILE "release" CACHE STRING "Cargo profile for seL4 Rust crates")
+option(SEL4_RUST_LIBSEL4 "C code calls libsel4's functions implemented in Rust (sel4-sys's c-api)" OFF)
+if(SEL4_RUST_LIBSEL4 AND NOT LibSel4FunctionAttributes STREQUAL "public")
+    message(
+        FATAL_ERROR
+            "SEL4_RUST_LIBSEL4=ON needs libsel4's functions as weak symbols: configure with "
+            "-DLibSel4FunctionAttributes=public (it is '${LibSel4FunctionAttributes}')"
+    )
+endif()
 # Cargo's own profiles and those the workspace's Cargo.toml defines: anything else would fail
 # deep in the build, inside a cargo command line.
 file(STRINGS "${SEL4_RUST_SOURCE_DIR}/Cargo.toml" _sel4_rust_profile_lines REGEX "^\\[profile\\.[A-Za-z0-9_-]+\\]")
@@ -406,6 +424,31 @@ function(sel4_rust_link_crate)
         message(FATAL_ERROR "sel4_rust_link_crate: import crate ${ARG_CRATE} first (sel4_rust_import_crates)")
     endif()
     target_link_libraries(${ARG_TARGET} PRIVATE ${ARG_CRATE})
+    if(SEL4_RUST_LIBSEL4)
+        _sel4_rust_libsel4_from(TARGET ${ARG_TARGET} CRATE ${ARG_CRATE})
+    endif()
+endfunction()
+
+# SEL4_RUST_LIBSEL4 for one C target: the crate's libsel4 functions, declared undefined and
+# its archive named before the target's objects, so the linker takes them instead of the weak C
+# definitions (a response file made from the built archive, which lists what it defines).
+function(_sel4_rust_libsel4_from)
+    cmake_parse_arguments(PARSE_ARGV 0 ARG "" "TARGET;CRATE" "")
+    # Corrosion sets the archive's location late (deferred): read it at generation time.
+    set(archive "$<TARGET_FILE:${ARG_CRATE}-static>")
+    set(options "${CMAKE_CURRENT_BINARY_DIR}/${ARG_TARGET}-libsel4.rsp")
+    add_custom_command(
+        OUTPUT "${options}"
+        COMMAND "${PYTHON3}" "${SEL4_RUST_SOURCE_DIR}/tools/sel4_rust_libsel4.py" --nm "${CMAKE_NM}" --archive
+                "${archive}" --out "${options}"
+        DEPENDS "${archive}" "${SEL4_RUST_SOURCE_DIR}/tools/sel4_rust_libsel4.py"
+        COMMENT "libsel4 functions of ${ARG_CRATE} for ${ARG_TARGET}"
+        VERBATIM
+    )
+    add_custom_target(${ARG_TARGET}_sel4_rust_libsel4 DEPENDS "${options}")
+    add_dependencies(${ARG_TARGET} ${ARG_TARGET}_sel4_rust_libsel4)
+    target_link_options(${ARG_TARGET} PRIVATE "@${options}" "-Wl,-Map=$<TARGET_FILE:${ARG_TARGET}>.map")
+    set_property(TARGET ${ARG_TARGET} APPEND PROPERTY LINK_DEPENDS "${options}")
 endfunction()
 
 function(sel4_rust_rootserver)

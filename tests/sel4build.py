@@ -262,7 +262,7 @@ def missing_platform_tools(key: str) -> str:
 
 #: What a shared build directory's app is unless a test says otherwise (init-build.sh options
 #: without -D): switching the app resets these too.
-APP_DEFAULTS = {"SEL4_RUST_APP": "hello", "SEL4_RUST_HELLO_PANIC": "OFF"}
+APP_DEFAULTS = {"SEL4_RUST_APP": "hello", "SEL4_RUST_HELLO_PANIC": "OFF", "SEL4_RUST_LIBSEL4": "OFF"}
 _SHARED: dict[tuple[Path, str], Path] = {}
 
 
