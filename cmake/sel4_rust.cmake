@@ -4,11 +4,13 @@
 # sel4_import_libsel4()); this project's CMakeLists.txt does, whether it is the top-level
 # project or added with add_subdirectory() to another seL4 project. Then:
 #
-#   sel4_rust_import_crates(MANIFEST_PATH <Cargo.toml> CRATES <crate>... [FEATURES <f>...])
+#   sel4_rust_import_crates(MANIFEST_PATH <Cargo.toml> CRATES <crate>... [FEATURES <f>...]
+#                           [PROFILE <cargo profile>])
 #       Make each staticlib crate of a cargo package/workspace a CMake target of the same name,
 #       built by Corrosion for this kernel: for the kernel's architecture, with sel4-sys bindings
 #       generated for this kernel configuration, and with `--cfg sel4_cfg_<OPTION>` flags.
-#       `core` and `alloc` come from the shared core cache (SEL4_RUST_CORE_CACHE).
+#       `core` and `alloc` come from the shared core cache (SEL4_RUST_CORE_CACHE). PROFILE
+#       overrides SEL4_RUST_PROFILE for these crates.
 #
 #   sel4_rust_link_crate(TARGET <c-target> CRATE <crate>)
 #       Link an imported crate into a C target (C calls Rust). One Rust staticlib per executable:
@@ -209,7 +211,7 @@ function(_sel4_rust_generate_bindings)
     add_custom_command(
         OUTPUT "${gen}/abi_check.stamp"
         COMMAND
-            ${generator_env} -m sel4gen.abicheck --cc "${CMAKE_C_COMPILER}" --flags "${CMAKE_C_FLAGS}"
+            ${generator_env} -m sel4gen.abicheck --cc "${CMAKE_C_COMPILER}" "--flags=${CMAKE_C_FLAGS}"
             "-I$<JOIN:$<TARGET_PROPERTY:sel4_rust_abi_includes,INCLUDE_DIRECTORIES>,;-I>" --stamp
             "${gen}/abi_check.stamp" --depfile "${gen}/abi_check.d" "${gen}/abi_check.c"
         DEPENDS "${gen}/.stamp" ${libsel4_targets}
@@ -313,7 +315,15 @@ if(NOT Corrosion_FOUND)
         GIT_TAG ${SEL4_RUST_CORROSION_TAG}
         GIT_SHALLOW TRUE
     )
-    FetchContent_MakeAvailable(Corrosion)
+    # Populated and included, not added as a subdirectory (what Corrosion's own CMakeLists.txt
+    # does besides tests and installation): this file may run where CMake allows no new
+    # subdirectory (cmake/sel4_rust_hook.cmake includes it at the end of a directory).
+    FetchContent_GetProperties(Corrosion)
+    if(NOT corrosion_POPULATED)
+        FetchContent_Populate(Corrosion)
+    endif()
+    list(APPEND CMAKE_MODULE_PATH "${corrosion_SOURCE_DIR}/cmake")
+    include(Corrosion)
 endif()
 
 _sel4_rust_cargo_home(SEL4_RUST_CARGO_HOME)
@@ -329,13 +339,17 @@ file(CONFIGURE OUTPUT "${CMAKE_BINARY_DIR}/sel4-rust/empty.c" CONTENT "/* An exe
 # ----------------------------------------------------------------------------- API
 
 function(sel4_rust_import_crates)
-    cmake_parse_arguments(PARSE_ARGV 0 ARG "" "MANIFEST_PATH" "CRATES;FEATURES")
+    cmake_parse_arguments(PARSE_ARGV 0 ARG "" "MANIFEST_PATH;PROFILE" "CRATES;FEATURES")
     if(ARG_UNPARSED_ARGUMENTS OR NOT ARG_MANIFEST_PATH OR NOT ARG_CRATES)
         message(
             FATAL_ERROR
-                "sel4_rust_import_crates(MANIFEST_PATH <Cargo.toml> CRATES <crate>... [FEATURES ...]): "
+                "sel4_rust_import_crates(MANIFEST_PATH <Cargo.toml> CRATES <crate>... [FEATURES ...] [PROFILE ...]): "
                 "got '${ARGN}'"
         )
+    endif()
+    set(profile ${SEL4_RUST_PROFILE})
+    if(ARG_PROFILE)
+        set(profile ${ARG_PROFILE})
     endif()
     set(features)
     if(ARG_FEATURES)
@@ -393,7 +407,7 @@ function(sel4_rust_import_crates)
         MANIFEST_PATH "${workspace_manifest}"
         CRATES ${ARG_CRATES}
         CRATE_TYPES staticlib
-        PROFILE ${SEL4_RUST_PROFILE}
+        PROFILE ${profile}
         NO_STD
         ${features}
         FLAGS ${cargo_flags}
@@ -434,61 +448,124 @@ endfunction()
 # definitions (a response file made from the built archive, which lists what it defines).
 function(_sel4_rust_libsel4_from)
     cmake_parse_arguments(PARSE_ARGV 0 ARG "" "TARGET;CRATE" "")
+    set_property(GLOBAL APPEND PROPERTY SEL4_RUST_LIBSEL4_OWN_CRATE ${ARG_TARGET})
+    _sel4_rust_libsel4_options(CRATE ${ARG_CRATE} NAME ${ARG_TARGET} RESULT_VARIABLE options)
+    _sel4_rust_libsel4_apply(TARGET ${ARG_TARGET} OPTIONS "${options}" DEPENDS ${ARG_TARGET}_sel4_rust_libsel4)
+endfunction()
+
+# The response file of the crate's libsel4 functions (tools/sel4_rust_libsel4.py), made once the
+# crate is built, and the target <NAME>_sel4_rust_libsel4 that makes it.
+function(_sel4_rust_libsel4_options)
+    cmake_parse_arguments(PARSE_ARGV 0 ARG "" "CRATE;NAME;RESULT_VARIABLE" "")
     # Corrosion sets the archive's location late (deferred): read it at generation time.
     set(archive "$<TARGET_FILE:${ARG_CRATE}-static>")
-    set(options "${CMAKE_CURRENT_BINARY_DIR}/${ARG_TARGET}-libsel4.rsp")
+    set(options "${CMAKE_CURRENT_BINARY_DIR}/${ARG_NAME}-libsel4.rsp")
     add_custom_command(
         OUTPUT "${options}"
         COMMAND "${PYTHON3}" "${SEL4_RUST_SOURCE_DIR}/tools/sel4_rust_libsel4.py" --nm "${CMAKE_NM}" --archive
                 "${archive}" --out "${options}"
         DEPENDS "${archive}" "${SEL4_RUST_SOURCE_DIR}/tools/sel4_rust_libsel4.py"
-        COMMENT "libsel4 functions of ${ARG_CRATE} for ${ARG_TARGET}"
+        COMMENT "libsel4 functions of ${ARG_CRATE} for ${ARG_NAME}"
         VERBATIM
     )
-    add_custom_target(${ARG_TARGET}_sel4_rust_libsel4 DEPENDS "${options}")
-    add_dependencies(${ARG_TARGET} ${ARG_TARGET}_sel4_rust_libsel4)
-    target_link_options(${ARG_TARGET} PRIVATE "@${options}" "-Wl,-Map=$<TARGET_FILE:${ARG_TARGET}>.map")
-    set_property(TARGET ${ARG_TARGET} APPEND PROPERTY LINK_DEPENDS "${options}")
+    add_custom_target(${ARG_NAME}_sel4_rust_libsel4 DEPENDS "${options}")
+    set(${ARG_RESULT_VARIABLE} "${options}" PARENT_SCOPE)
 endfunction()
 
-function(sel4_rust_rootserver)
-    cmake_parse_arguments(PARSE_ARGV 0 ARG "" "NAME;CRATE" "")
-    if(ARG_UNPARSED_ARGUMENTS OR NOT ARG_NAME OR NOT ARG_CRATE)
-        message(FATAL_ERROR "sel4_rust_rootserver(NAME <executable> CRATE <crate>): got '${ARGN}'")
-    endif()
-    sel4_rust_require_runtime(
-        CONTRACT "${SEL4_RUST_GENERATED_DIR}/contract.json" WHAT "sel4_rust_rootserver(NAME ${ARG_NAME})"
+# Properties rather than target_link_*: the target may belong to another directory.
+function(_sel4_rust_libsel4_apply)
+    cmake_parse_arguments(PARSE_ARGV 0 ARG "" "TARGET;OPTIONS;DEPENDS" "")
+    add_dependencies(${ARG_TARGET} ${ARG_DEPENDS})
+    set_property(
+        TARGET ${ARG_TARGET} APPEND PROPERTY LINK_OPTIONS "@${ARG_OPTIONS}" "-Wl,-Map=$<TARGET_FILE:${ARG_TARGET}>.map"
     )
-    add_executable(${ARG_NAME} "${CMAKE_BINARY_DIR}/sel4-rust/empty.c")
-    sel4_rust_link_crate(TARGET ${ARG_NAME} CRATE ${ARG_CRATE})
-    # No C runtime or libc: the crate's sel4-runtime provides _sel4_start, core provides mem*.
-    target_link_options(${ARG_NAME} PRIVATE -nostartfiles -nostdlib -static -Wl,--gc-sections)
-    DeclareRootserver(${ARG_NAME})
+    set_property(TARGET ${ARG_TARGET} APPEND PROPERTY LINK_DEPENDS "${ARG_OPTIONS}")
 endfunction()
 
-function(sel4_rust_require_kernel)
-    cmake_parse_arguments(PARSE_ARGV 0 ARG "" "WHAT;WHY" "OPTIONS")
-    if(ARG_UNPARSED_ARGUMENTS OR NOT ARG_WHAT OR NOT ARG_OPTIONS)
-        message(FATAL_ERROR "sel4_rust_require_kernel(WHAT <text> OPTIONS <option>... [WHY <text>]): got '${ARGN}'")
-    endif()
-    set(off)
-    foreach(option IN LISTS ARG_OPTIONS)
-        if(NOT ${option})
-            list(APPEND off "${option}")
+# Whether `target` links libsel4 (the target `sel4`), directly or through the libraries it links.
+function(_sel4_rust_links_libsel4 target result)
+    set(todo ${target})
+    set(seen)
+    while(todo)
+        list(POP_FRONT todo t)
+        if(t IN_LIST seen OR NOT TARGET "${t}")
+            continue()
+        endif()
+        list(APPEND seen ${t})
+        if(t STREQUAL "sel4")
+            set(${result} ON PARENT_SCOPE)
+            return()
+        endif()
+        get_target_property(type ${t} TYPE)
+        set(props INTERFACE_LINK_LIBRARIES)
+        if(NOT type STREQUAL "INTERFACE_LIBRARY")
+            list(APPEND props LINK_LIBRARIES)
+        endif()
+        foreach(prop IN LISTS props)
+            get_target_property(libs ${t} ${prop})
+            foreach(lib IN LISTS libs)
+                # $<LINK_ONLY:x>, as CMake records a static library's private dependencies.
+                string(REGEX REPLACE "^\\$<LINK_ONLY:(.*)>$" "\\1" lib "${lib}")
+                list(APPEND todo "${lib}")
+            endforeach()
+        endforeach()
+    endwhile()
+    set(${result} OFF PARENT_SCOPE)
+endfunction()
+
+# The targets of the directory `dir` and of those below it.
+function(_sel4_rust_all_targets dir result)
+    get_property(found DIRECTORY "${dir}" PROPERTY BUILDSYSTEM_TARGETS)
+    get_property(subdirs DIRECTORY "${dir}" PROPERTY SUBDIRECTORIES)
+    foreach(sub IN LISTS subdirs)
+        _sel4_rust_all_targets("${sub}" more)
+        list(APPEND found ${more})
+    endforeach()
+    set(${result} "${found}" PARENT_SCOPE)
+endfunction()
+
+# SEL4_RUST_LIBSEL4 for the whole build, once every directory is read.
+#
+# libsel4's public mode puts a weak copy of each of its functions into every C file that
+# includes it (megabytes in sel4test, whose driver then cannot load its tests). Compiled one
+# function per section, the copies nobody calls (all of them, with the Rust definitions there)
+# are dropped by the link's garbage collection: every target that links libsel4 gets both.
+# Each executable among them that has no Rust library of its own (sel4_rust_link_crate) links
+# crates/sel4-libsel4.
+function(_sel4_rust_libsel4_everywhere)
+    _sel4_rust_all_targets("${CMAKE_SOURCE_DIR}" targets)
+    get_property(own GLOBAL PROPERTY SEL4_RUST_LIBSEL4_OWN_CRATE)
+    foreach(t IN LISTS targets)
+        get_target_property(type ${t} TYPE)
+        if(NOT type MATCHES "^(EXECUTABLE|STATIC_LIBRARY|OBJECT_LIBRARY)$")
+            continue()
+        endif()
+        _sel4_rust_links_libsel4(${t} uses)
+        if(NOT uses)
+            continue()
+        endif()
+        set_property(TARGET ${t} APPEND PROPERTY COMPILE_OPTIONS -ffunction-sections)
+        if(NOT type STREQUAL "EXECUTABLE")
+            continue()
+        endif()
+        set_property(TARGET ${t} APPEND PROPERTY LINK_OPTIONS -Wl,--gc-sections)
+        if(NOT t IN_LIST own)
+            set_property(TARGET ${t} APPEND PROPERTY LINK_LIBRARIES sel4_libsel4)
+            _sel4_rust_libsel4_apply(
+                TARGET ${t} OPTIONS "${SEL4_RUST_LIBSEL4_OPTIONS}" DEPENDS sel4_libsel4_sel4_rust_libsel4
+            )
+            message(STATUS "SEL4_RUST_LIBSEL4: ${t} calls libsel4 in Rust (crates/sel4-libsel4)")
         endif()
     endforeach()
-    list(LENGTH off count)
-    if(count GREATER 0)
-        list(JOIN off ", " off)
-        set(why "")
-        if(ARG_WHY)
-            set(why " (${ARG_WHY})")
-        endif()
-        message(
-            FATAL_ERROR
-                "${ARG_WHAT} needs a kernel with ${off} on${why}; this configuration has them off "
-                "(a release kernel, -DRELEASE=TRUE, has no debug console). Build it with a debug "
-                "kernel, or choose another program."
-        )
-    endif()
 endfunction()
+
+# SEL4_RUST_LIBSEL4: libsel4 in Rust for the executables that have no Rust library of their own,
+# linked into them once every directory of the build is read (the end of the top directory).
+if(SEL4_RUST_LIBSEL4)
+    sel4_rust_import_crates(
+        MANIFEST_PATH "${SEL4_RUST_SOURCE_DIR}/crates/sel4-libsel4/Cargo.toml" CRATES sel4_libsel4 PROFILE libsel4
+    )
+    _sel4_rust_libsel4_options(CRATE sel4_libsel4 NAME sel4_libsel4 RESULT_VARIABLE options)
+    set(SEL4_RUST_LIBSEL4_OPTIONS "${options}" CACHE INTERNAL "")
+    cmake_language(DEFER DIRECTORY "${CMAKE_SOURCE_DIR}" CALL _sel4_rust_libsel4_everywhere)
+endif()

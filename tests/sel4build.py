@@ -79,6 +79,27 @@ def workspace(release: str | None = None) -> tuple[Path | None, str]:
     return ws, ""
 
 
+#: The sel4test workspace's manifest: seL4's regression suite with this project beside it.
+SEL4TEST_MANIFEST = ROOT / "manifest" / "sel4test" / "default.xml"
+
+
+@functools.cache
+def sel4test_workspace() -> tuple[Path | None, str]:
+    """The sel4test workspace (manifest/sel4test/default.xml, made by scripts/setup-workspace
+    beside the default one), or (None, why it cannot be had)."""
+    if why := missing_prerequisites():
+        return None, why
+    if shutil.which("protoc") is None:
+        return None, "protoc not installed (apt-get install protobuf-compiler): sel4test's nanopb needs it"
+    ws = WORKSPACE.parent / "workspace-sel4test"
+    r = subprocess.run([sys.executable, str(SETUP), "--manifest", str(SEL4TEST_MANIFEST), str(ws)],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        err = [ln for ln in r.stderr.splitlines() if "error" in ln] or r.stderr.splitlines()[-3:]
+        return None, "scripts/setup-workspace failed: " + " ".join(err).strip()
+    return ws, ""
+
+
 def _run(cmd: list[str], cwd: Path, log: Path, timeout: float) -> int | None:
     """Run cmd with output to log; its exit code, or None on timeout (its process group killed).
 

@@ -71,6 +71,7 @@ BUILDS = [
     ("ipc_bench", []),
     # libsel4's C API in Rust (the symbols C calls under SEL4_RUST_LIBSEL4).
     ("sel4-sys", ["c-api"]),
+    ("sel4_libsel4", []),
 ]
 #: Packages that start threads: sel4-runtime has threads only with libsel4's thread-local IPC
 #: buffer pointer (LIB_SEL4_USE_THREAD_LOCALS).
@@ -80,6 +81,7 @@ CRATE_DIRS = [
     ROOT / "crates" / "sel4-sys",
     ROOT / "crates" / "sel4",
     ROOT / "crates" / "sel4-runtime",
+    ROOT / "crates" / "sel4-libsel4",
     ROOT / "apps" / "hello",
     ROOT / "apps" / "c-calls-rust" / "rust",
     *(ROOT / "apps" / app for app in ("guest-tests", "ipc-server", "notification", "frame-map", "fault-handler", "ipc-bench")),

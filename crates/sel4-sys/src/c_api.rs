@@ -70,6 +70,25 @@ macro_rules! with_mrs {
     }};
 }
 
+/// Prints a panic's message on the kernel's debug console, or nothing when the kernel has none:
+/// for the panic handler of a staticlib that provides this API (crates/sel4-libsel4).
+pub fn report_panic(info: &core::panic::PanicInfo) {
+    #[cfg(sel4_syscall = "DebugPutChar")]
+    {
+        use core::fmt::Write;
+        struct Console;
+        impl Write for Console {
+            fn write_str(&mut self, s: &str) -> core::fmt::Result {
+                crate::syscalls::seL4_DebugPutString(s);
+                Ok(())
+            }
+        }
+        let _ = writeln!(Console, "libsel4 (Rust): {info}");
+    }
+    #[cfg(not(sel4_syscall = "DebugPutChar"))]
+    let _ = info;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The IPC buffer (libsel4's functions.h)
 
