@@ -559,6 +559,48 @@ function(_sel4_rust_libsel4_everywhere)
     endforeach()
 endfunction()
 
+function(sel4_rust_rootserver)
+    cmake_parse_arguments(PARSE_ARGV 0 ARG "" "NAME;CRATE" "")
+    if(ARG_UNPARSED_ARGUMENTS OR NOT ARG_NAME OR NOT ARG_CRATE)
+        message(FATAL_ERROR "sel4_rust_rootserver(NAME <executable> CRATE <crate>): got '${ARGN}'")
+    endif()
+    sel4_rust_require_runtime(
+        CONTRACT "${SEL4_RUST_GENERATED_DIR}/contract.json" WHAT "sel4_rust_rootserver(NAME ${ARG_NAME})"
+    )
+    add_executable(${ARG_NAME} "${CMAKE_BINARY_DIR}/sel4-rust/empty.c")
+    sel4_rust_link_crate(TARGET ${ARG_NAME} CRATE ${ARG_CRATE})
+    # No C runtime or libc: the crate's sel4-runtime provides _sel4_start, core provides mem*.
+    target_link_options(${ARG_NAME} PRIVATE -nostartfiles -nostdlib -static -Wl,--gc-sections)
+    DeclareRootserver(${ARG_NAME})
+endfunction()
+
+function(sel4_rust_require_kernel)
+    cmake_parse_arguments(PARSE_ARGV 0 ARG "" "WHAT;WHY" "OPTIONS")
+    if(ARG_UNPARSED_ARGUMENTS OR NOT ARG_WHAT OR NOT ARG_OPTIONS)
+        message(FATAL_ERROR "sel4_rust_require_kernel(WHAT <text> OPTIONS <option>... [WHY <text>]): got '${ARGN}'")
+    endif()
+    set(off)
+    foreach(option IN LISTS ARG_OPTIONS)
+        if(NOT ${option})
+            list(APPEND off "${option}")
+        endif()
+    endforeach()
+    list(LENGTH off count)
+    if(count GREATER 0)
+        list(JOIN off ", " off)
+        set(why "")
+        if(ARG_WHY)
+            set(why " (${ARG_WHY})")
+        endif()
+        message(
+            FATAL_ERROR
+                "${ARG_WHAT} needs a kernel with ${off} on${why}; this configuration has them off "
+                "(a release kernel, -DRELEASE=TRUE, has no debug console). Build it with a debug "
+                "kernel, or choose another program."
+        )
+    endif()
+endfunction()
+
 # SEL4_RUST_LIBSEL4: libsel4 in Rust for the executables that have no Rust library of their own,
 # linked into them once every directory of the build is read (the end of the top directory).
 if(SEL4_RUST_LIBSEL4)

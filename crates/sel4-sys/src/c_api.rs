@@ -70,6 +70,21 @@ macro_rules! with_mrs {
     }};
 }
 
+/// C-linkage functions that pass their arguments unchanged to the Rust function of the same name
+/// in `crate::$module`: most of libsel4's API has the same signature in both languages.
+macro_rules! forward {
+    ($module:ident: $($(#[$attr:meta])* fn $name:ident($($arg:ident: $ty:ty),*) $(-> $ret:ty)?;)*) => {$(
+        $(#[$attr])*
+        #[no_mangle]
+        // Some of the Rust functions are safe.
+        #[allow(unused_unsafe)]
+        pub unsafe extern "C" fn $name($($arg: $ty),*) $(-> $ret)? {
+            // SAFETY: the caller keeps libsel4's contract, which is the Rust function's.
+            unsafe { crate::$module::$name($($arg),*) }
+        }
+    )*};
+}
+
 /// Prints a panic's message on the kernel's debug console, or nothing when the kernel has none:
 /// for the panic handler of a staticlib that provides this API (crates/sel4-libsel4).
 pub fn report_panic(info: &core::panic::PanicInfo) {
@@ -92,18 +107,18 @@ pub fn report_panic(info: &core::panic::PanicInfo) {
 // ---------------------------------------------------------------------------------------------
 // The IPC buffer (libsel4's functions.h)
 
-/// `seL4_IPCBuffer *seL4_GetIPCBuffer(void)`.
-#[no_mangle]
-pub unsafe extern "C" fn seL4_GetIPCBuffer() -> *mut seL4_IPCBuffer {
-    // SAFETY: the caller keeps libsel4's contract.
-    unsafe { crate::ipc_buffer::seL4_GetIPCBuffer() }
-}
-
-/// `void seL4_SetIPCBuffer(seL4_IPCBuffer *ipc_buffer)`.
-#[no_mangle]
-pub unsafe extern "C" fn seL4_SetIPCBuffer(ipc_buffer: *mut seL4_IPCBuffer) {
-    // SAFETY: the caller keeps libsel4's contract.
-    unsafe { crate::ipc_buffer::seL4_SetIPCBuffer(ipc_buffer) }
+forward! {
+    ipc_buffer:
+    /// `seL4_IPCBuffer *seL4_GetIPCBuffer(void)`.
+    fn seL4_GetIPCBuffer() -> *mut seL4_IPCBuffer;
+    /// `void seL4_SetIPCBuffer(seL4_IPCBuffer *ipc_buffer)`.
+    fn seL4_SetIPCBuffer(ipc_buffer: *mut seL4_IPCBuffer);
+    /// `seL4_Word seL4_GetUserData(void)`.
+    fn seL4_GetUserData() -> seL4_Word;
+    /// `void seL4_SetUserData(seL4_Word data)`.
+    fn seL4_SetUserData(data: seL4_Word);
+    /// `void seL4_SetCapReceivePath(seL4_CPtr receiveCNode, seL4_CPtr receiveIndex, seL4_Word receiveDepth)`.
+    fn seL4_SetCapReceivePath(receiveCNode: seL4_CPtr, receiveIndex: seL4_CPtr, receiveDepth: seL4_Word);
 }
 
 /// `seL4_Word seL4_GetMR(int i)`.
@@ -118,20 +133,6 @@ pub unsafe extern "C" fn seL4_GetMR(i: c_int) -> seL4_Word {
 pub unsafe extern "C" fn seL4_SetMR(i: c_int, mr: seL4_Word) {
     // SAFETY: the caller keeps libsel4's contract.
     unsafe { crate::ipc_buffer::seL4_SetMR(i as usize, mr) }
-}
-
-/// `seL4_Word seL4_GetUserData(void)`.
-#[no_mangle]
-pub unsafe extern "C" fn seL4_GetUserData() -> seL4_Word {
-    // SAFETY: the caller keeps libsel4's contract.
-    unsafe { crate::ipc_buffer::seL4_GetUserData() }
-}
-
-/// `void seL4_SetUserData(seL4_Word data)`.
-#[no_mangle]
-pub unsafe extern "C" fn seL4_SetUserData(data: seL4_Word) {
-    // SAFETY: the caller keeps libsel4's contract.
-    unsafe { crate::ipc_buffer::seL4_SetUserData(data) }
 }
 
 /// `seL4_Word seL4_GetBadge(int i)`.
@@ -172,25 +173,84 @@ pub unsafe extern "C" fn seL4_GetCapReceivePath(
     }
 }
 
-/// `void seL4_SetCapReceivePath(seL4_CPtr receiveCNode, seL4_CPtr receiveIndex, seL4_Word receiveDepth)`.
-#[no_mangle]
-pub unsafe extern "C" fn seL4_SetCapReceivePath(
-    receiveCNode: seL4_CPtr,
-    receiveIndex: seL4_CPtr,
-    receiveDepth: seL4_Word,
-) {
-    // SAFETY: the caller keeps libsel4's contract.
-    unsafe { crate::ipc_buffer::seL4_SetCapReceivePath(receiveCNode, receiveIndex, receiveDepth) }
-}
-
 // ---------------------------------------------------------------------------------------------
 // System calls (libsel4's syscalls.h and its architecture's)
 
-/// `void seL4_Send(seL4_CPtr dest, seL4_MessageInfo_t msgInfo)`.
-#[no_mangle]
-pub unsafe extern "C" fn seL4_Send(dest: seL4_CPtr, msgInfo: seL4_MessageInfo_t) {
-    // SAFETY: the caller keeps libsel4's contract.
-    unsafe { crate::syscalls::seL4_Send(dest, msgInfo) }
+forward! {
+    syscalls:
+    /// `void seL4_Send(seL4_CPtr dest, seL4_MessageInfo_t msgInfo)`.
+    fn seL4_Send(dest: seL4_CPtr, msgInfo: seL4_MessageInfo_t);
+    /// `void seL4_NBSend(seL4_CPtr dest, seL4_MessageInfo_t msgInfo)`.
+    fn seL4_NBSend(dest: seL4_CPtr, msgInfo: seL4_MessageInfo_t);
+    /// `void seL4_Reply(seL4_MessageInfo_t msgInfo)` (non-MCS).
+    #[cfg(not(sel4_cfg_KERNEL_MCS))]
+    fn seL4_Reply(msgInfo: seL4_MessageInfo_t);
+    /// `void seL4_Signal(seL4_CPtr dest)`.
+    fn seL4_Signal(dest: seL4_CPtr);
+    /// `seL4_MessageInfo_t seL4_Call(seL4_CPtr dest, seL4_MessageInfo_t msgInfo)`.
+    fn seL4_Call(dest: seL4_CPtr, msgInfo: seL4_MessageInfo_t) -> seL4_MessageInfo_t;
+    /// `void seL4_Yield(void)`.
+    fn seL4_Yield();
+    /// `void seL4_DebugDumpScheduler(void)`.
+    #[cfg(sel4_syscall = "DebugDumpScheduler")]
+    fn seL4_DebugDumpScheduler();
+    /// `void seL4_DebugHalt(void)`.
+    #[cfg(sel4_syscall = "DebugHalt")]
+    fn seL4_DebugHalt();
+    /// `void seL4_DebugSnapshot(void)`.
+    #[cfg(sel4_syscall = "DebugSnapshot")]
+    fn seL4_DebugSnapshot();
+    /// `seL4_Uint32 seL4_DebugCapIdentify(seL4_CPtr cap)`.
+    #[cfg(sel4_syscall = "DebugCapIdentify")]
+    fn seL4_DebugCapIdentify(cap: seL4_CPtr) -> crate::seL4_Uint32;
+    /// `seL4_Word seL4_DebugGetThreadAffinity(seL4_CPtr tcb)`.
+    #[cfg(sel4_syscall = "DebugGetThreadAffinity")]
+    fn seL4_DebugGetThreadAffinity(tcb: seL4_CPtr) -> seL4_Word;
+    /// `void seL4_DebugSendIPI(seL4_Uint8 target, unsigned irq)`.
+    #[cfg(sel4_syscall = "DebugSendIPI")]
+    fn seL4_DebugSendIPI(target: crate::seL4_Uint8, irq: core::ffi::c_uint);
+    /// `void seL4_DebugRun(void (*userfn)(void *), void *userarg)`.
+    #[cfg(sel4_syscall = "DebugRun")]
+    fn seL4_DebugRun(userfn: unsafe extern "C" fn(*mut core::ffi::c_void), userarg: *mut core::ffi::c_void);
+    /// `seL4_Error seL4_BenchmarkResetLog(void)`.
+    #[cfg(sel4_syscall = "BenchmarkResetLog")]
+    fn seL4_BenchmarkResetLog() -> crate::seL4_Error;
+    /// `seL4_Word seL4_BenchmarkFinalizeLog(void)`.
+    #[cfg(sel4_syscall = "BenchmarkFinalizeLog")]
+    fn seL4_BenchmarkFinalizeLog() -> seL4_Word;
+    /// `seL4_Error seL4_BenchmarkSetLogBuffer(seL4_Word frame_cptr)`.
+    #[cfg(sel4_syscall = "BenchmarkSetLogBuffer")]
+    fn seL4_BenchmarkSetLogBuffer(frame_cptr: seL4_Word) -> crate::seL4_Error;
+    /// `void seL4_BenchmarkNullSyscall(void)`.
+    #[cfg(sel4_syscall = "BenchmarkNullSyscall")]
+    fn seL4_BenchmarkNullSyscall();
+    /// `void seL4_BenchmarkFlushCaches(void)`.
+    #[cfg(sel4_syscall = "BenchmarkFlushCaches")]
+    fn seL4_BenchmarkFlushCaches();
+    /// `void seL4_BenchmarkFlushL1Caches(seL4_Word cache_type)`.
+    #[cfg(all(sel4_syscall = "BenchmarkFlushCaches", not(target_arch = "x86_64")))]
+    fn seL4_BenchmarkFlushL1Caches(cache_type: seL4_Word);
+    /// `void seL4_BenchmarkGetThreadUtilisation(seL4_Word tcb_cptr)`.
+    #[cfg(sel4_syscall = "BenchmarkGetThreadUtilisation")]
+    fn seL4_BenchmarkGetThreadUtilisation(tcb_cptr: seL4_Word);
+    /// `void seL4_BenchmarkResetThreadUtilisation(seL4_Word tcb_cptr)`.
+    #[cfg(sel4_syscall = "BenchmarkResetThreadUtilisation")]
+    fn seL4_BenchmarkResetThreadUtilisation(tcb_cptr: seL4_Word);
+    /// `void seL4_BenchmarkDumpAllThreadsUtilisation(void)`.
+    #[cfg(sel4_syscall = "BenchmarkDumpAllThreadsUtilisation")]
+    fn seL4_BenchmarkDumpAllThreadsUtilisation();
+    /// `void seL4_BenchmarkResetAllThreadsUtilisation(void)`.
+    #[cfg(sel4_syscall = "BenchmarkResetAllThreadsUtilisation")]
+    fn seL4_BenchmarkResetAllThreadsUtilisation();
+    /// `void seL4_SetTLSBase(seL4_Word tls_base)`.
+    #[cfg(sel4_syscall = "SetTLSBase")]
+    fn seL4_SetTLSBase(tls_base: seL4_Word);
+    /// `void seL4_X86DangerousWRMSR(seL4_Uint32 msr, seL4_Uint64 value)`.
+    #[cfg(all(sel4_syscall = "X86DangerousWRMSR", target_arch = "x86_64"))]
+    fn seL4_X86DangerousWRMSR(msr: crate::seL4_Uint32, value: crate::seL4_Uint64);
+    /// `seL4_Uint64 seL4_X86DangerousRDMSR(seL4_Uint32 msr)`.
+    #[cfg(all(sel4_syscall = "X86DangerousRDMSR", target_arch = "x86_64"))]
+    fn seL4_X86DangerousRDMSR(msr: crate::seL4_Uint32) -> crate::seL4_Uint64;
 }
 
 /// `void seL4_SendWithMRs(seL4_CPtr dest, seL4_MessageInfo_t msgInfo, seL4_Word *mr0, ..., seL4_Word *mr3)`.
@@ -213,13 +273,6 @@ pub unsafe extern "C" fn seL4_SendWithMRs(
     )
 }
 
-/// `void seL4_NBSend(seL4_CPtr dest, seL4_MessageInfo_t msgInfo)`.
-#[no_mangle]
-pub unsafe extern "C" fn seL4_NBSend(dest: seL4_CPtr, msgInfo: seL4_MessageInfo_t) {
-    // SAFETY: the caller keeps libsel4's contract.
-    unsafe { crate::syscalls::seL4_NBSend(dest, msgInfo) }
-}
-
 /// `void seL4_NBSendWithMRs(seL4_CPtr dest, seL4_MessageInfo_t msgInfo, seL4_Word *mr0, ..., seL4_Word *mr3)`.
 #[no_mangle]
 pub unsafe extern "C" fn seL4_NBSendWithMRs(
@@ -240,14 +293,6 @@ pub unsafe extern "C" fn seL4_NBSendWithMRs(
     )
 }
 
-/// `void seL4_Reply(seL4_MessageInfo_t msgInfo)` (non-MCS).
-#[cfg(not(sel4_cfg_KERNEL_MCS))]
-#[no_mangle]
-pub unsafe extern "C" fn seL4_Reply(msgInfo: seL4_MessageInfo_t) {
-    // SAFETY: the caller keeps libsel4's contract.
-    unsafe { crate::syscalls::seL4_Reply(msgInfo) }
-}
-
 /// `void seL4_ReplyWithMRs(seL4_MessageInfo_t msgInfo, seL4_Word *mr0, ..., seL4_Word *mr3)` (non-MCS).
 #[cfg(not(sel4_cfg_KERNEL_MCS))]
 #[no_mangle]
@@ -266,12 +311,6 @@ pub unsafe extern "C" fn seL4_ReplyWithMRs(
         mr2,
         mr3
     )
-}
-
-/// `void seL4_Signal(seL4_CPtr dest)`.
-#[no_mangle]
-pub unsafe extern "C" fn seL4_Signal(dest: seL4_CPtr) {
-    crate::syscalls::seL4_Signal(dest)
 }
 
 /// `seL4_MessageInfo_t seL4_Recv(seL4_CPtr src, seL4_Word *sender)` (non-MCS).
@@ -358,16 +397,6 @@ pub unsafe extern "C" fn seL4_NBRecv(
 ) -> seL4_MessageInfo_t {
     // SAFETY: the caller keeps libsel4's contract.
     unsafe { crate::syscalls::seL4_NBRecv(src, sender(sender_), reply) }
-}
-
-/// `seL4_MessageInfo_t seL4_Call(seL4_CPtr dest, seL4_MessageInfo_t msgInfo)`.
-#[no_mangle]
-pub unsafe extern "C" fn seL4_Call(
-    dest: seL4_CPtr,
-    msgInfo: seL4_MessageInfo_t,
-) -> seL4_MessageInfo_t {
-    // SAFETY: the caller keeps libsel4's contract.
-    unsafe { crate::syscalls::seL4_Call(dest, msgInfo) }
 }
 
 /// `seL4_CallWithMRs(seL4_CPtr dest, seL4_MessageInfo_t msgInfo, seL4_Word *mr0, ..., seL4_Word *mr3)`.
@@ -591,12 +620,6 @@ pub unsafe extern "C" fn seL4_Poll(src: seL4_CPtr, sender_: *mut seL4_Word) -> s
     unsafe { crate::syscalls::seL4_Poll(src, sender(sender_)) }
 }
 
-/// `void seL4_Yield(void)`.
-#[no_mangle]
-pub unsafe extern "C" fn seL4_Yield() {
-    crate::syscalls::seL4_Yield()
-}
-
 // ---------------------------------------------------------------------------------------------
 // Debugging and benchmarking: each exactly when the kernel has the call (syscall.xml).
 
@@ -617,34 +640,6 @@ pub unsafe extern "C" fn seL4_DebugPutString(str: *mut core::ffi::c_char) {
     crate::syscalls::seL4_DebugPutString(unsafe { core::ffi::CStr::from_ptr(str) }.to_bytes())
 }
 
-/// `void seL4_DebugDumpScheduler(void)`.
-#[cfg(sel4_syscall = "DebugDumpScheduler")]
-#[no_mangle]
-pub unsafe extern "C" fn seL4_DebugDumpScheduler() {
-    crate::syscalls::seL4_DebugDumpScheduler()
-}
-
-/// `void seL4_DebugHalt(void)`.
-#[cfg(sel4_syscall = "DebugHalt")]
-#[no_mangle]
-pub unsafe extern "C" fn seL4_DebugHalt() {
-    crate::syscalls::seL4_DebugHalt()
-}
-
-/// `void seL4_DebugSnapshot(void)`.
-#[cfg(sel4_syscall = "DebugSnapshot")]
-#[no_mangle]
-pub unsafe extern "C" fn seL4_DebugSnapshot() {
-    crate::syscalls::seL4_DebugSnapshot()
-}
-
-/// `seL4_Uint32 seL4_DebugCapIdentify(seL4_CPtr cap)`.
-#[cfg(sel4_syscall = "DebugCapIdentify")]
-#[no_mangle]
-pub unsafe extern "C" fn seL4_DebugCapIdentify(cap: seL4_CPtr) -> crate::seL4_Uint32 {
-    crate::syscalls::seL4_DebugCapIdentify(cap)
-}
-
 /// `void seL4_DebugNameThread(seL4_CPtr tcb, const char *name)`.
 #[cfg(sel4_syscall = "DebugNameThread")]
 #[no_mangle]
@@ -653,127 +648,6 @@ pub unsafe extern "C" fn seL4_DebugNameThread(tcb: seL4_CPtr, name: *const core:
     unsafe {
         crate::syscalls::seL4_DebugNameThread(tcb, core::ffi::CStr::from_ptr(name).to_bytes())
     }
-}
-
-/// `seL4_Word seL4_DebugGetThreadAffinity(seL4_CPtr tcb)`.
-#[cfg(sel4_syscall = "DebugGetThreadAffinity")]
-#[no_mangle]
-pub unsafe extern "C" fn seL4_DebugGetThreadAffinity(tcb: seL4_CPtr) -> seL4_Word {
-    crate::syscalls::seL4_DebugGetThreadAffinity(tcb)
-}
-
-/// `void seL4_DebugSendIPI(seL4_Uint8 target, unsigned irq)`.
-#[cfg(sel4_syscall = "DebugSendIPI")]
-#[no_mangle]
-pub unsafe extern "C" fn seL4_DebugSendIPI(target: crate::seL4_Uint8, irq: core::ffi::c_uint) {
-    crate::syscalls::seL4_DebugSendIPI(target, irq)
-}
-
-/// `void seL4_DebugRun(void (*userfn)(void *), void *userarg)`.
-#[cfg(sel4_syscall = "DebugRun")]
-#[no_mangle]
-pub unsafe extern "C" fn seL4_DebugRun(
-    userfn: unsafe extern "C" fn(*mut core::ffi::c_void),
-    userarg: *mut core::ffi::c_void,
-) {
-    // SAFETY: the caller keeps libsel4's contract.
-    unsafe { crate::syscalls::seL4_DebugRun(userfn, userarg) }
-}
-
-/// `seL4_Error seL4_BenchmarkResetLog(void)`.
-#[cfg(sel4_syscall = "BenchmarkResetLog")]
-#[no_mangle]
-pub unsafe extern "C" fn seL4_BenchmarkResetLog() -> crate::seL4_Error {
-    crate::syscalls::seL4_BenchmarkResetLog()
-}
-
-/// `seL4_Word seL4_BenchmarkFinalizeLog(void)`.
-#[cfg(sel4_syscall = "BenchmarkFinalizeLog")]
-#[no_mangle]
-pub unsafe extern "C" fn seL4_BenchmarkFinalizeLog() -> seL4_Word {
-    crate::syscalls::seL4_BenchmarkFinalizeLog()
-}
-
-/// `seL4_Error seL4_BenchmarkSetLogBuffer(seL4_Word frame_cptr)`.
-#[cfg(sel4_syscall = "BenchmarkSetLogBuffer")]
-#[no_mangle]
-pub unsafe extern "C" fn seL4_BenchmarkSetLogBuffer(frame_cptr: seL4_Word) -> crate::seL4_Error {
-    crate::syscalls::seL4_BenchmarkSetLogBuffer(frame_cptr)
-}
-
-/// `void seL4_BenchmarkNullSyscall(void)`.
-#[cfg(sel4_syscall = "BenchmarkNullSyscall")]
-#[no_mangle]
-pub unsafe extern "C" fn seL4_BenchmarkNullSyscall() {
-    crate::syscalls::seL4_BenchmarkNullSyscall()
-}
-
-/// `void seL4_BenchmarkFlushCaches(void)`.
-#[cfg(sel4_syscall = "BenchmarkFlushCaches")]
-#[no_mangle]
-pub unsafe extern "C" fn seL4_BenchmarkFlushCaches() {
-    crate::syscalls::seL4_BenchmarkFlushCaches()
-}
-
-/// `void seL4_BenchmarkFlushL1Caches(seL4_Word cache_type)`.
-#[cfg(all(sel4_syscall = "BenchmarkFlushCaches", not(target_arch = "x86_64")))]
-#[no_mangle]
-pub unsafe extern "C" fn seL4_BenchmarkFlushL1Caches(cache_type: seL4_Word) {
-    crate::syscalls::seL4_BenchmarkFlushL1Caches(cache_type)
-}
-
-/// `void seL4_BenchmarkGetThreadUtilisation(seL4_Word tcb_cptr)`.
-#[cfg(sel4_syscall = "BenchmarkGetThreadUtilisation")]
-#[no_mangle]
-pub unsafe extern "C" fn seL4_BenchmarkGetThreadUtilisation(tcb_cptr: seL4_Word) {
-    crate::syscalls::seL4_BenchmarkGetThreadUtilisation(tcb_cptr)
-}
-
-/// `void seL4_BenchmarkResetThreadUtilisation(seL4_Word tcb_cptr)`.
-#[cfg(sel4_syscall = "BenchmarkResetThreadUtilisation")]
-#[no_mangle]
-pub unsafe extern "C" fn seL4_BenchmarkResetThreadUtilisation(tcb_cptr: seL4_Word) {
-    crate::syscalls::seL4_BenchmarkResetThreadUtilisation(tcb_cptr)
-}
-
-/// `void seL4_BenchmarkDumpAllThreadsUtilisation(void)`.
-#[cfg(sel4_syscall = "BenchmarkDumpAllThreadsUtilisation")]
-#[no_mangle]
-pub unsafe extern "C" fn seL4_BenchmarkDumpAllThreadsUtilisation() {
-    crate::syscalls::seL4_BenchmarkDumpAllThreadsUtilisation()
-}
-
-/// `void seL4_BenchmarkResetAllThreadsUtilisation(void)`.
-#[cfg(sel4_syscall = "BenchmarkResetAllThreadsUtilisation")]
-#[no_mangle]
-pub unsafe extern "C" fn seL4_BenchmarkResetAllThreadsUtilisation() {
-    crate::syscalls::seL4_BenchmarkResetAllThreadsUtilisation()
-}
-
-/// `void seL4_SetTLSBase(seL4_Word tls_base)`.
-#[cfg(sel4_syscall = "SetTLSBase")]
-#[no_mangle]
-pub unsafe extern "C" fn seL4_SetTLSBase(tls_base: seL4_Word) {
-    // SAFETY: the caller keeps libsel4's contract.
-    unsafe { crate::syscalls::seL4_SetTLSBase(tls_base) }
-}
-
-/// `void seL4_X86DangerousWRMSR(seL4_Uint32 msr, seL4_Uint64 value)`.
-#[cfg(all(sel4_syscall = "X86DangerousWRMSR", target_arch = "x86_64"))]
-#[no_mangle]
-pub unsafe extern "C" fn seL4_X86DangerousWRMSR(
-    msr: crate::seL4_Uint32,
-    value: crate::seL4_Uint64,
-) {
-    // SAFETY: the caller keeps libsel4's contract.
-    unsafe { crate::syscalls::seL4_X86DangerousWRMSR(msr, value) }
-}
-
-/// `seL4_Uint64 seL4_X86DangerousRDMSR(seL4_Uint32 msr)`.
-#[cfg(all(sel4_syscall = "X86DangerousRDMSR", target_arch = "x86_64"))]
-#[no_mangle]
-pub unsafe extern "C" fn seL4_X86DangerousRDMSR(msr: crate::seL4_Uint32) -> crate::seL4_Uint64 {
-    crate::syscalls::seL4_X86DangerousRDMSR(msr)
 }
 
 /// `seL4_Word seL4_VMEnter(seL4_Word *sender)`.
