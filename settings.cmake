@@ -47,8 +47,8 @@ list(
 )
 
 include(application_settings)
-# libsel4 in Rust for C code (cmake/sel4_rust.cmake): libsel4's functions become weak symbols.
-option(SEL4_RUST_LIBSEL4 "C code calls libsel4's functions implemented in Rust (sel4-sys's c-api)" OFF)
+# libsel4 in Rust for C code (the option is declared in cmake/sel4_rust.cmake): libsel4's
+# functions become weak symbols.
 if(SEL4_RUST_LIBSEL4)
     set(LibSel4FunctionAttributes public CACHE STRING "" FORCE)
 elseif(LibSel4FunctionAttributes STREQUAL "public")

@@ -29,12 +29,16 @@
 #
 # SEL4_RUST_LIBSEL4 (cache BOOL, default OFF): libsel4 implemented in Rust for C code. Needs
 # libsel4 configured with -DLibSel4FunctionAttributes=public (this project's settings.cmake sets
-# it from SEL4_RUST_LIBSEL4; a project that add_subdirectory()s this one sets both), which makes
-# libsel4's functions weak symbols in every C file, and crates linked into C targets that depend
-# on sel4-sys with its feature `c-api`. Each C target of sel4_rust_link_crate then links the
-# crate's definitions (the strong ones) ahead of its objects (tools/sel4_rust_libsel4.py), so
-# every call to libsel4 from C runs Rust, without a change to the C sources. The link writes
+# it from SEL4_RUST_LIBSEL4; a project that includes this one sets both), which makes libsel4's
+# functions weak symbols in every C file. Once every directory is read, each executable that
+# links libsel4 gets the Rust definitions (the strong ones) linked ahead of its objects
+# (tools/sel4_rust_libsel4.py): from its own crate when sel4_rust_link_crate gave it one (the
+# crate then depends on sel4-sys with its feature `c-api`), else from crates/sel4-libsel4. The
+# targets that link libsel4 are compiled one function per section and linked with
+# --gc-sections, which drops public mode's copies of libsel4 in every C file. Every call to
+# libsel4 from C then runs Rust, without a change to the C sources. Each such link writes
 # <target>.map beside the executable, which shows where each definition came from.
+# cmake/sel4_rust_hook.cmake adds this project to another one without editing it.
 #
 # Cache variables: SEL4_RUST_PROFILE (cargo profile, default "release"); SEL4_RUST_CORE_CACHE
 # (where core/alloc, built from rust-src once per toolchain and target, are kept for every build
