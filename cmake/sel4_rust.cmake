@@ -86,6 +86,7 @@ if(CMAKE_VERSION VERSION_LESS 3.19)
 endif()
 include("${CMAKE_CURRENT_LIST_DIR}/sel4_rust_toolchain.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/sel4_rust_contract.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/sel4_rust_corrosion.cmake")
 include(rootserver) # DeclareRootserver, from seL4's cmake-tool helpers
 
 if(NOT TARGET sel4 OR NOT TARGET libsel4_shared_types_gen_pbf)
@@ -310,25 +311,7 @@ endif()
 set(Rust_COMPILER "${SEL4_RUST_RUSTC}" CACHE FILEPATH "" FORCE)
 set(Rust_CARGO "${SEL4_RUST_CARGO}" CACHE FILEPATH "" FORCE)
 set(Rust_CARGO_TARGET "${SEL4_RUST_TARGET}" CACHE STRING "" FORCE)
-find_package(Corrosion 0.6 QUIET)
-if(NOT Corrosion_FOUND)
-    include(FetchContent)
-    FetchContent_Declare(
-        Corrosion
-        GIT_REPOSITORY https://github.com/corrosion-rs/corrosion.git
-        GIT_TAG ${SEL4_RUST_CORROSION_TAG}
-        GIT_SHALLOW TRUE
-    )
-    # Populated and included, not added as a subdirectory (what Corrosion's own CMakeLists.txt
-    # does besides tests and installation): this file may run where CMake allows no new
-    # subdirectory (cmake/sel4_rust_hook.cmake includes it at the end of a directory).
-    FetchContent_GetProperties(Corrosion)
-    if(NOT corrosion_POPULATED)
-        FetchContent_Populate(Corrosion)
-    endif()
-    list(APPEND CMAKE_MODULE_PATH "${corrosion_SOURCE_DIR}/cmake")
-    include(Corrosion)
-endif()
+sel4_rust_find_corrosion(TAG ${SEL4_RUST_CORROSION_TAG})
 
 _sel4_rust_cargo_home(SEL4_RUST_CARGO_HOME)
 _sel4_rust_core()

@@ -2,17 +2,19 @@
 
 The test writes a small seL4 project of the usual shape (settings.cmake and easy-settings.cmake
 modelled on sel4test's, a CMakeLists.txt importing the kernel, the elfloader, musllibc with
-sel4runtime, libsel4, util_libs and seL4_libs), which then does
+sel4runtime, libsel4, util_libs and seL4_libs) with this checkout beside it at
+projects/sel4-rust, as the README's recipe has it, which then does
 
-    add_subdirectory(<this checkout> sel4-rust)
-    sel4_rust_import_crates(MANIFEST_PATH rust/Cargo.toml CRATES ext_rust)
-    sel4_rust_link_crate(TARGET ext-app CRATE ext_rust)
+    add_subdirectory(${CMAKE_CURRENT_SOURCE_DIR}/../sel4-rust sel4-rust)
+    sel4_rust_import_crates(MANIFEST_PATH rust/Cargo.toml CRATES mylib)
+    sel4_rust_link_crate(TARGET ext-app CRATE mylib)
 
-with a Rust package of its own (outside this project's cargo workspace) that depends by path on
-crates/sel4. The C root server hands the kernel's boot information to Rust, Rust retypes untyped
-memory into a notification through the typed `sel4` crate and asks the kernel what the new
-capability is, and C prints the answer with printf (musllibc + sel4muslcsys). Built with the
-seL4 flow (init-build.sh, ninja) and booted with ./simulate in QEMU.
+with a Rust package of its own, the README's standalone Cargo.toml (outside this project's
+cargo workspace; it depends by relative path on crates/sel4). The C root server hands the
+kernel's boot information to Rust, Rust retypes untyped memory into a notification through
+the typed `sel4` crate and asks the kernel what the new capability is, and C prints the
+answer with printf (musllibc + sel4muslcsys). Built with the seL4 flow (init-build.sh, ninja)
+and booted with ./simulate in QEMU.
 """
 
 from __future__ import annotations
@@ -31,8 +33,7 @@ PROJECT = "projects/ext-app"
 #: What the root server prints last; ./simulate is stopped when it appears.
 DONE = "ext-app: done, suspending"
 
-# @SEL4_RUST@ is replaced by this checkout's path: the project knows where it keeps sel4-rust,
-# as a project with a git submodule or a second manifest entry would.
+# The README's lines: sel4-rust sits beside the project in projects/ (the test links it there).
 CMAKELISTS = """\
 cmake_minimum_required(VERSION 3.16.0)
 include(settings.cmake)
@@ -43,38 +44,29 @@ project(ext-app C ASM)
 include(c-rootserver.cmake)
 
 # After libsel4, as sel4-rust requires; from here on its functions exist in this project.
-add_subdirectory("@SEL4_RUST@" sel4-rust)
+add_subdirectory(${CMAKE_CURRENT_SOURCE_DIR}/../sel4-rust sel4-rust)
 
-sel4_rust_import_crates(MANIFEST_PATH "${CMAKE_CURRENT_SOURCE_DIR}/rust/Cargo.toml" CRATES ext_rust)
+sel4_rust_import_crates(MANIFEST_PATH "${CMAKE_CURRENT_SOURCE_DIR}/rust/Cargo.toml" CRATES @CRATE@)
 add_executable(ext-app main.c)
 target_link_libraries(ext-app PRIVATE sel4runtime sel4 muslc sel4muslcsys sel4_autoconf)
-sel4_rust_link_crate(TARGET ext-app CRATE ext_rust)
+sel4_rust_link_crate(TARGET ext-app CRATE @CRATE@)
 DeclareRootserver(ext-app)
 c_rootserver_simulation()
 """
 
-# The [workspace] table makes the package a workspace of its own: without it cargo would look
-# upwards for one, and the test's tmp directory must not depend on what lies above it.
-CARGO_TOML = """\
-[package]
-name = "ext_rust"
-version = "0.1.0"
-edition = "2021"
-publish = false
 
-[lib]
-path = "src/lib.rs"
-crate-type = ["staticlib"]
 
-[dependencies]
-sel4 = { path = "@SEL4_RUST@/crates/sel4" }
+def readme_cargo_toml() -> str:
+    """The standalone Cargo.toml the README gives users to copy (the block after its marker)."""
+    readme = (ROOT / "README.md").read_text()
+    m = re.search(r"<!-- standalone Cargo.toml[^>]*-->\n```toml\n(.*?)```", readme, re.S)
+    assert m, "README.md has no standalone Cargo.toml block after its marker"
+    return m[1]
 
-[workspace]
 
-[profile.release]
-panic = "abort"
-opt-level = "s"
-"""
+#: The crate, as the README says to write it, and the name it gives the package.
+CARGO_TOML = readme_cargo_toml()
+CRATE = re.search(r'^name = "(\w+)"', CARGO_TOML, re.M)[1]  # type: ignore[index]
 
 LIB_RS = """\
 //! The test project's Rust, called from its C root server (main.c).
@@ -161,17 +153,21 @@ def short_failure(b: sel4build.Build) -> str:
     return "\n".join(ln if len(ln) <= 300 else ln[:300] + " [...]" for ln in b.failure(60).splitlines())
 
 
+def ext_workspace(ws: Path, dest: Path) -> Path:
+    """The test project's workspace, with this checkout at projects/sel4-rust beside it, where
+    the README puts it and the CMakeLists.txt and Cargo.toml above find it."""
+    files = {"CMakeLists.txt": CMAKELISTS.replace("@CRATE@", CRATE), "main.c": MAIN_C,
+             "rust/Cargo.toml": CARGO_TOML, "rust/src/lib.rs": LIB_RS}
+    ext_ws = sel4build.project_workspace(ws, dest, PROJECT.removeprefix("projects/"), files)
+    (ext_ws / "projects" / "sel4-rust").symlink_to(ROOT)
+    return ext_ws
+
+
 def test_existing_project_adds_sel4_rust_as_subdirectory(tmp_path: Path) -> None:
     ws, why = sel4build.workspace()
     if ws is None:
         pytest.skip(why)
-    files = {
-        "CMakeLists.txt": CMAKELISTS.replace("@SEL4_RUST@", str(ROOT)),
-        "main.c": MAIN_C,
-        "rust/Cargo.toml": CARGO_TOML.replace("@SEL4_RUST@", str(ROOT)),
-        "rust/src/lib.rs": LIB_RS,
-    }
-    ext_ws = sel4build.project_workspace(ws, tmp_path / "ws", PROJECT.removeprefix("projects/"), files)
+    ext_ws = ext_workspace(ws, tmp_path / "ws")
     # 10 minutes covers a cold build (Corrosion fetched, core built with -Zbuild-std) on two cores.
     b = sel4build.configure_and_build(ext_ws, "ext", ["-DPLATFORM=qemu-arm-virt", "-DSIMULATION=TRUE"], timeout=600)
     assert b.ok, short_failure(b)
@@ -200,3 +196,40 @@ def test_existing_project_adds_sel4_rust_as_subdirectory(tmp_path: Path) -> None
     log = " ".join((again.stdout + again.stderr).split())
     assert again.returncode != 0, log[-2000:]
     assert f"{manifest}: dependency `serde` (crates.io, '1.0') cannot be built here" in log, log[-3000:]
+
+
+def test_without_corrosion_configuration_says_how_to_get_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a machine where Corrosion is neither installed nor fetchable, configuration stops at
+    once saying how to install it or where to point; pointed at a checkout, it goes on."""
+    ws, why = sel4build.workspace()
+    if ws is None:
+        pytest.skip(why)
+    tag = re.search(r"set\(SEL4_RUST_CORROSION_TAG (\S+)\)", (ROOT / "cmake" / "sel4_rust.cmake").read_text())
+    assert tag, "cmake/sel4_rust.cmake no longer sets SEL4_RUST_CORROSION_TAG"
+    checkout = tmp_path / "corrosion"
+    clone = subprocess.run(["git", "clone", "-q", "--depth", "1", "-b", tag[1], "https://github.com/corrosion-rs/corrosion.git",
+                            str(checkout)], capture_output=True, text=True, check=False)
+    if clone.returncode != 0:
+        pytest.skip(f"Corrosion {tag[1]} cannot be cloned from GitHub here: {clone.stderr.strip()}")
+    ext_ws = ext_workspace(ws, tmp_path / "ws")
+    # git sends Corrosion's URL to a place that does not exist, as a machine without network
+    # would (and no other configuration, such as a mirror's, takes precedence).
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", "/dev/null")
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CONFIG_COUNT", "1")
+    monkeypatch.setenv("GIT_CONFIG_KEY_0", f"url.{tmp_path / 'nowhere'}/.insteadOf")
+    monkeypatch.setenv("GIT_CONFIG_VALUE_0", "https://github.com/corrosion-rs/")
+    options = ["-DPLATFORM=qemu-arm-virt", "-DSIMULATION=TRUE"]
+    offline = sel4build.configure(ext_ws, "offline", options)
+    log = " ".join(offline.configure_log.read_text().split())
+    assert offline.configure_rc not in (0, None), log[-2000:]
+    assert "Corrosion (the CMake module that builds the Rust crates with cargo) is not installed and cannot be fetched" in log, \
+        log[-3000:]
+    assert f"git clone -b {tag[1]} https://github.com/corrosion-rs/corrosion.git corrosion" in log
+    assert "-DFETCHCONTENT_SOURCE_DIR_CORROSION=" in log
+    assert not (offline.dir / "_deps" / "corrosion-src").exists()
+    local = sel4build.configure(ext_ws, "local", [*options, f"-DFETCHCONTENT_SOURCE_DIR_CORROSION={checkout}"])
+    assert local.configure_rc == 0, local.failure()
+    wrong = sel4build.configure(ext_ws, "wrong", [*options, f"-DFETCHCONTENT_SOURCE_DIR_CORROSION={tmp_path}"])
+    log = " ".join(wrong.configure_log.read_text().split())
+    assert f"FETCHCONTENT_SOURCE_DIR_CORROSION={tmp_path} is not a checkout of Corrosion" in log, log[-2000:]

@@ -33,8 +33,29 @@ CONFIGS: dict[str, tuple[list[str], str, str]] = {
 #: What sel4test prints when every test it ran passed, and when one did not.
 PASSED = re.compile(r"Test suite passed\. (\d+) tests passed\.")
 DONE = re.compile(r"All is well in the universe|Test suite failed|halting\.\.\.")
+#: The sel4test test that fails in QEMU whatever libsel4 is: TIMEOUTFAULT0003 relies on an order
+#: of timeout faults that no simulator keeps (one boot in ten, says sel4test's commit 827af38,
+#: which disables it under SIMULATION; but faults.c does not include the header that defines
+#: CONFIG_SIMULATION, so that guard never takes effect).
+NOT_IN_QEMU = "TIMEOUTFAULT0003"
 #: Functions each sel4test program calls, whose definition must come from the Rust library.
 CALLED = ("seL4_Call", "seL4_Untyped_Retype", "seL4_TCB_Suspend", "seL4_GetMR", "seL4_SetMR")
+
+
+def everything_but(name: str) -> str:
+    """A POSIX extended regular expression (sel4test's LibSel4TestPrinterRegex, which has no
+    negation) that matches every test name except ``name``: those that differ from it at some
+    character, stop short of it, or go on past it."""
+    differ = [f"{re.escape(name[:i])}[^{name[i]}]" for i in range(len(name))]
+    shorter = [f"{re.escape(name[:i])}$" for i in range(len(name))]
+    return "^(" + "|".join([*differ, *shorter, f"{re.escape(name)}."]) + ")"
+
+
+def test_the_filter_leaves_out_only_the_test_named() -> None:
+    pattern = re.compile(everything_but(NOT_IN_QEMU))
+    assert not pattern.search(NOT_IN_QEMU)
+    for other in ("TIMEOUTFAULT0001", "TIMEOUTFAULT00031", "TIMEOUTFAULT000", "IPC0001", "", "T"):
+        assert pattern.search(other), other
 
 
 @pytest.mark.parametrize("name", list(CONFIGS))
@@ -46,14 +67,17 @@ def test_sel4test_passes_with_libsel4_in_rust(name: str) -> None:
     b = sel4build.configure_and_build(WS, f"rust-{name}", [
         *options, "-DSIMULATION=TRUE", "-DSEL4_RUST_LIBSEL4=ON", "-DLibSel4FunctionAttributes=public",
         f"-DCMAKE_PROJECT_INCLUDE={ROOT / 'cmake' / 'sel4_rust_hook.cmake'}",
+        f"-DLibSel4TestPrinterRegex={everything_but(NOT_IN_QEMU)}",
     ])
     assert b.ok, b.failure()
     configure = b.configure_log.read_text()
     for program in ("sel4test-driver", "sel4test-tests"):
         assert f"SEL4_RUST_LIBSEL4: {program} calls libsel4 in Rust" in configure, configure[-2000:]
-    out = sel4build.simulate(b.dir, DONE, timeout=600)
+    # The whole suite boots in about a minute; a test that hangs prints nothing more.
+    out = sel4build.simulate(b.dir, DONE, timeout=300)
     m = PASSED.search(out)
     assert m and "All is well in the universe" in out, f"sel4test did not pass:\n{out[-4000:]}"
+    assert f"Running test {NOT_IN_QEMU} " not in out, out[-2000:]
     assert int(m[1]) > 100, out[-2000:]
     for program in (b.dir / "apps" / "sel4test-driver").rglob("sel4test-*.map"):
         check_rust_definitions(program.with_suffix(""), program.read_text(), prefix)

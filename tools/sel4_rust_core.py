@@ -139,7 +139,10 @@ def _output(args: Sequence[str | os.PathLike[str]]) -> str:
 def sysroot_path(req: Request) -> Path:
     """Where the sysroot for ``req`` lives in the cache (whether it is built yet or not)."""
     h = hashlib.sha256()
-    parts = [RECIPE, _output([req.rustc, "-vV"]), _output([req.cargo, "-V"]), req.target, *req.rustflags]
+    parts = [RECIPE, _output([req.rustc, "-vV"]), _output([req.cargo, "-V"]), req.target_name, *req.rustflags]
+    # A specification is keyed by its name and contents, not its path: each build directory
+    # writes its own copy, and rustc accepts libraries built for a specification at another
+    # path when the contents are the same.
     if req.target.endswith(".json"):
         try:
             parts.append(Path(req.target).read_text())
