@@ -34,8 +34,9 @@
 # links libsel4 gets the Rust definitions (the strong ones) linked ahead of its objects
 # (tools/sel4_rust_libsel4.py): from its own crate when sel4_rust_link_crate gave it one (the
 # crate then depends on sel4-sys with its feature `c-api`), else from crates/sel4-libsel4. The
-# targets that link libsel4 are compiled one function per section and linked with
-# --gc-sections, which drops public mode's copies of libsel4 in every C file. Every call to
+# targets that link libsel4 are compiled one function (and object) per section and linked with
+# --gc-sections, which drops public mode's copies of libsel4 (and their constants) in every C
+# file. Every call to
 # libsel4 from C then runs Rust, without a change to the C sources. Each such link writes
 # <target>.map beside the executable, which shows where each definition came from.
 # cmake/sel4_rust_hook.cmake adds this project to another one without editing it.
@@ -531,7 +532,7 @@ function(_sel4_rust_libsel4_everywhere)
         if(NOT uses)
             continue()
         endif()
-        set_property(TARGET ${t} APPEND PROPERTY COMPILE_OPTIONS -ffunction-sections)
+        set_property(TARGET ${t} APPEND PROPERTY COMPILE_OPTIONS -ffunction-sections -fdata-sections)
         if(NOT type STREQUAL "EXECUTABLE")
             continue()
         endif()

@@ -43,10 +43,7 @@ fn main(bootinfo: &'static BootInfo) {
     let ep = objects
         .allocate_fixed::<cap_type::Endpoint>()
         .expect("endpoint");
-    #[cfg(sel4_cfg_KERNEL_MCS)]
-    let reply = objects
-        .allocate_as::<cap_type::Reply>(sel4::ObjectBlueprint::Reply)
-        .expect("reply object");
+    let reply_to = objects.allocate_reply_to().expect("reply object");
     let depth = sel4::sys::seL4_WordBits as u8;
 
     for (badge, (name, entry)) in [
@@ -74,10 +71,7 @@ fn main(bootinfo: &'static BootInfo) {
         };
         let child = Thread::spawn(&mut objects, &mut vspace, entry, 0, &config).expect("thread");
 
-        #[cfg(sel4_cfg_KERNEL_MCS)]
-        let (info, from) = ep.recv(reply);
-        #[cfg(not(sel4_cfg_KERNEL_MCS))]
-        let (info, from) = ep.recv();
+        let (info, from) = ep.recv_into(reply_to);
         let fault = Fault::new(info);
         debug_println!("fault-handler: child {from} ({name}) faulted: {fault:?}");
         if let Fault::VmFault(vm) = fault {

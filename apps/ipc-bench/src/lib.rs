@@ -11,7 +11,7 @@
 #![no_std]
 
 use sel4::sys::seL4_Word;
-use sel4::{cap_type, debug_println, get_mr, set_mr, BootInfo, Cap, MessageInfo};
+use sel4::{cap_type, debug_println, get_mr, set_mr, BootInfo, Cap, MessageInfo, ReplyTo};
 use sel4_runtime::objects::ObjectAllocator;
 use sel4_runtime::thread::{Thread, ThreadConfig};
 use sel4_runtime::vspace::AddressSpace;
@@ -23,30 +23,12 @@ sel4_runtime::main!(main);
 const WARM_UP: u64 = 100;
 const ITERATIONS: u64 = 10_000;
 
-/// The server thread's endpoint and, on MCS kernels, its reply object.
-struct Server {
-    ep: Cap<cap_type::Endpoint>,
-    #[cfg(sel4_cfg_KERNEL_MCS)]
-    reply: Cap<cap_type::Reply>,
-}
-
-fn server(
-    Server {
-        ep,
-        #[cfg(sel4_cfg_KERNEL_MCS)]
-        reply,
-    }: Server,
-) {
-    #[cfg(sel4_cfg_KERNEL_MCS)]
-    ep.recv(reply);
-    #[cfg(not(sel4_cfg_KERNEL_MCS))]
-    ep.recv();
+/// The server thread: adds one to each request's word, replying through `reply_to`.
+fn server((ep, reply_to): (Cap<cap_type::Endpoint>, ReplyTo)) {
+    ep.recv_into(reply_to);
     loop {
         set_mr(0, get_mr(0) + 1);
-        #[cfg(sel4_cfg_KERNEL_MCS)]
-        ep.reply_recv(MessageInfo::new(0, 0, 0, 1), reply);
-        #[cfg(not(sel4_cfg_KERNEL_MCS))]
-        ep.reply_recv(MessageInfo::new(0, 0, 0, 1));
+        ep.reply_recv_into(MessageInfo::new(0, 0, 0, 1), reply_to);
     }
 }
 
@@ -66,13 +48,7 @@ fn main(bootinfo: &'static BootInfo) {
     let ep = objects
         .allocate_fixed::<cap_type::Endpoint>()
         .expect("endpoint");
-    let server_args = Server {
-        ep,
-        #[cfg(sel4_cfg_KERNEL_MCS)]
-        reply: objects
-            .allocate_as(sel4::ObjectBlueprint::Reply)
-            .expect("reply object"),
-    };
+    let server_args = (ep, objects.allocate_reply_to().expect("reply object"));
     // The root thread's priority: the kernel's fastpath wants the same on both sides.
     let config = ThreadConfig {
         priority: 255,

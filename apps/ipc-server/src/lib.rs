@@ -2,15 +2,17 @@
 //!
 //! The root thread creates an endpoint and starts a server thread with `sel4-runtime`; the
 //! server answers each call in the classic seL4 server loop (receive once, then reply-and-
-//! receive), and the root thread calls it a few times as a client. On MCS kernels the server
-//! receives with a reply object. Each client holds a badged copy of the endpoint, so the
-//! server knows who calls.
+//! receive), and the root thread calls it a few times as a client. The loop is the same for
+//! both kernel modes: the server replies through a [`ReplyTo`] (a reply object on MCS
+//! kernels, the thread's own reply slot on the others). Each client holds a badged copy of the
+//! endpoint, so the server knows who calls.
 
 #![no_std]
 
 use sel4::sys::seL4_Word;
 use sel4::{
     cap_type, debug_println, get_mr, init_thread, set_mr, BootInfo, Cap, CapRights, MessageInfo,
+    ReplyTo,
 };
 use sel4_runtime::objects::ObjectAllocator;
 use sel4_runtime::thread::{Thread, ThreadConfig};
@@ -21,25 +23,9 @@ sel4_runtime::main!(main);
 /// Label of the one request the server knows: add the two words.
 const ADD: seL4_Word = 1;
 
-/// What the server thread gets: its endpoint and, on MCS kernels, the reply object it
-/// receives calls with.
-struct Server {
-    ep: Cap<cap_type::Endpoint>,
-    #[cfg(sel4_cfg_KERNEL_MCS)]
-    reply: Cap<cap_type::Reply>,
-}
-
-fn server(
-    Server {
-        ep,
-        #[cfg(sel4_cfg_KERNEL_MCS)]
-        reply,
-    }: Server,
-) {
-    #[cfg(sel4_cfg_KERNEL_MCS)]
-    let (mut info, mut badge) = ep.recv(reply);
-    #[cfg(not(sel4_cfg_KERNEL_MCS))]
-    let (mut info, mut badge) = ep.recv();
+/// The server thread: answers calls on `ep`, replying through `reply_to`.
+fn server((ep, reply_to): (Cap<cap_type::Endpoint>, ReplyTo)) {
+    let (mut info, mut badge) = ep.recv_into(reply_to);
     loop {
         let answer = if info.label() == ADD && info.length() == 2 {
             set_mr(0, get_mr(0) + get_mr(1));
@@ -48,14 +34,7 @@ fn server(
             MessageInfo::new(1, 0, 0, 0)
         };
         debug_println!("ipc-server: request from client {badge}, answered");
-        #[cfg(sel4_cfg_KERNEL_MCS)]
-        {
-            (info, badge) = ep.reply_recv(answer, reply);
-        }
-        #[cfg(not(sel4_cfg_KERNEL_MCS))]
-        {
-            (info, badge) = ep.reply_recv(answer);
-        }
+        (info, badge) = ep.reply_recv_into(answer, reply_to);
     }
 }
 
@@ -65,13 +44,7 @@ fn main(bootinfo: &'static BootInfo) {
     let ep = objects
         .allocate_fixed::<cap_type::Endpoint>()
         .expect("endpoint");
-    let server_args = Server {
-        ep,
-        #[cfg(sel4_cfg_KERNEL_MCS)]
-        reply: objects
-            .allocate_as(sel4::ObjectBlueprint::Reply)
-            .expect("reply object"),
-    };
+    let server_args = (ep, objects.allocate_reply_to().expect("reply object"));
     Thread::spawn_with(
         &mut objects,
         &mut vspace,

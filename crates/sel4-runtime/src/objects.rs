@@ -9,7 +9,8 @@
 use sel4::sys::config::MAX_NUM_BOOTINFO_UNTYPED_CAPS;
 use sel4::sys::seL4_Word;
 use sel4::{
-    cap_type, init_thread, BootInfo, Cap, CapType, Error, FixedSizeObject, ObjectBlueprint, Result,
+    cap_type, init_thread, BootInfo, Cap, CapType, Error, FixedSizeObject, ObjectBlueprint,
+    ReplyTo, Result,
 };
 
 /// Slots and objects for a root server; see the [module documentation](self).
@@ -126,6 +127,21 @@ impl ObjectAllocator {
         }
         self.next_slot -= 1;
         Err(Error::NotEnoughMemory)
+    }
+
+    /// What a thread that receives calls replies through ([`sel4::ReplyTo`]), in either kernel
+    /// mode: a new reply object on MCS kernels; nothing to allocate on the others.
+    ///
+    /// # Errors
+    ///
+    /// As [`allocate`](Self::allocate) (MCS kernels only).
+    pub fn allocate_reply_to(&mut self) -> Result<ReplyTo> {
+        #[cfg(sel4_cfg_KERNEL_MCS)]
+        return self
+            .allocate_as::<cap_type::Reply>(ObjectBlueprint::Reply)
+            .map(ReplyTo::object);
+        #[cfg(not(sel4_cfg_KERNEL_MCS))]
+        Ok(ReplyTo::IMPLICIT)
     }
 
     /// The boot information the allocator works from.

@@ -313,6 +313,80 @@ impl Cap<cap_type::Endpoint> {
     }
 }
 
+/// Where a server's thread keeps the reply to the call it received, so that one server loop
+/// compiles for both kernel modes: on MCS kernels a reply object, which receiving fills; on the
+/// others the thread's own reply slot, which needs no capability (this type is then empty, and
+/// code using it compiles to the same instructions as the mode's own system calls).
+///
+/// Make one with `ReplyTo::object` (MCS) or `ReplyTo::IMPLICIT` (the others), or let
+/// sel4-runtime's object allocator do it in either mode. Receive with
+/// [`Cap::<Endpoint>::recv_into`](Cap::recv_into), answer with
+/// [`reply_recv_into`](Cap::reply_recv_into) or [`ReplyTo::reply`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReplyTo {
+    #[cfg(sel4_cfg_KERNEL_MCS)]
+    object: Cap<cap_type::Reply>,
+}
+
+impl ReplyTo {
+    /// The calling thread's own reply slot (kernels without MCS).
+    #[cfg(not(sel4_cfg_KERNEL_MCS))]
+    pub const IMPLICIT: Self = Self {};
+
+    /// A reply object (MCS kernels); one per thread that receives calls.
+    #[cfg(sel4_cfg_KERNEL_MCS)]
+    #[inline]
+    pub const fn object(object: Cap<cap_type::Reply>) -> Self {
+        Self { object }
+    }
+
+    /// The reply object (MCS kernels).
+    #[cfg(sel4_cfg_KERNEL_MCS)]
+    #[inline]
+    pub const fn reply_object(self) -> Cap<cap_type::Reply> {
+        self.object
+    }
+
+    /// Replies to the call last received into this (`seL4_Send` on the reply object on MCS,
+    /// `seL4_Reply` otherwise). Without a pending call the message is dropped.
+    #[inline]
+    pub fn reply(self, info: MessageInfo) {
+        #[cfg(sel4_cfg_KERNEL_MCS)]
+        self.object.send(info);
+        #[cfg(not(sel4_cfg_KERNEL_MCS))]
+        reply(info);
+    }
+}
+
+impl Cap<cap_type::Endpoint> {
+    /// Waits for a message (`seL4_Recv`), the reply to a call going to `reply_to`; returns
+    /// the message's info and the sender's badge. The same in both kernel modes.
+    #[inline]
+    pub fn recv_into(self, reply_to: ReplyTo) -> (MessageInfo, Badge) {
+        #[cfg(sel4_cfg_KERNEL_MCS)]
+        return self.recv(reply_to.object);
+        #[cfg(not(sel4_cfg_KERNEL_MCS))]
+        {
+            let ReplyTo {} = reply_to;
+            self.recv()
+        }
+    }
+
+    /// Replies with `info` to the call received into `reply_to` and waits for the next
+    /// message, whose reply goes there too (`seL4_ReplyRecv`): the server loop's one system
+    /// call, the same in both kernel modes.
+    #[inline]
+    pub fn reply_recv_into(self, info: MessageInfo, reply_to: ReplyTo) -> (MessageInfo, Badge) {
+        #[cfg(sel4_cfg_KERNEL_MCS)]
+        return self.reply_recv(info, reply_to.object);
+        #[cfg(not(sel4_cfg_KERNEL_MCS))]
+        {
+            let ReplyTo {} = reply_to;
+            self.reply_recv(info)
+        }
+    }
+}
+
 /// Replies to the last call this thread received (`seL4_Reply`). Without a pending call the
 /// message is dropped.
 #[cfg(not(sel4_cfg_KERNEL_MCS))]

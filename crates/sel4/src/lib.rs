@@ -73,6 +73,7 @@ pub use fault::{CapFault, Fault, UnknownSyscall, UserException, VmFault};
 pub use ipc::reply;
 pub use ipc::{
     get_badge, get_mr, set_cap, set_cap_receive_path, set_mr, yield_now, Badge, MessageInfo,
+    ReplyTo,
 };
 pub use object::{ArchObjectBlueprint, ObjectBlueprint};
 pub use rights::CapRights;

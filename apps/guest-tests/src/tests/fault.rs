@@ -6,7 +6,7 @@ use sel4::sys::seL4_Word;
 use sel4::{cap_type, Cap, Fault, MessageInfo};
 use sel4_runtime::thread::{Thread, ThreadConfig};
 
-use super::{badged, new_object, spawn, Replier};
+use super::{badged, new_object, reply_to, spawn};
 use crate::arch::BOGUS_SYSCALL;
 use crate::harness::{check, equal, ok, Ctx, Failure, Outcome};
 
@@ -29,14 +29,14 @@ fn run_until_fault<A: Send + Sync + 'static>(
 ) -> Result<(Thread, Fault), Failure> {
     let ep = new_object::<cap_type::Endpoint>(ctx, "fault endpoint")?;
     let badged = badged(ctx, ep, FAULT_BADGE)?;
-    let replier = Replier::new(ctx)?;
+    let replier = reply_to(ctx)?;
     FAULT_EP.store(badged.bits() as usize, Ordering::SeqCst);
     let config = ThreadConfig {
         fault_endpoint: Some(badged),
         ..Default::default()
     };
     let thread = spawn(ctx, entry, arg, &config)?;
-    let (info, badge) = replier.recv(ep);
+    let (info, badge) = ep.recv_into(replier);
     equal(badge, FAULT_BADGE, "badge of the fault message")?;
     Ok((thread, Fault::new(info)))
 }

@@ -4,10 +4,10 @@
 use core::sync::atomic::{AtomicUsize, Ordering};
 
 use sel4::sys::seL4_Word;
-use sel4::{cap_type, get_mr, init_thread, set_mr, Cap, MessageInfo};
+use sel4::{cap_type, get_mr, init_thread, set_mr, Cap, MessageInfo, ReplyTo};
 use sel4_runtime::thread::ThreadConfig;
 
-use super::{badged, new_object, spawn, Replier};
+use super::{badged, new_object, reply_to, spawn};
 use crate::harness::{equal, ok, Ctx, Outcome};
 
 const DEPTH: u8 = sel4::sys::seL4_WordBits as u8;
@@ -15,20 +15,20 @@ const DEPTH: u8 = sel4::sys::seL4_WordBits as u8;
 #[derive(Clone, Copy)]
 struct Server {
     ep: Cap<cap_type::Endpoint>,
-    replier: Replier,
+    replier: ReplyTo,
 }
 
 /// Replies to each call with its first word plus one and its badge in the second word.
 fn add_one_server(server: &'static Server) {
-    let (mut info, mut badge) = server.replier.recv(server.ep);
+    let (mut info, mut badge) = server.ep.recv_into(server.replier);
     loop {
         let value = get_mr(0);
         check_len(info);
         set_mr(0, value + 1);
         set_mr(1, badge);
         (info, badge) = server
-            .replier
-            .reply_recv(server.ep, MessageInfo::new(0, 0, 0, 2));
+            .ep
+            .reply_recv_into(MessageInfo::new(0, 0, 0, 2), server.replier);
     }
 }
 
@@ -38,21 +38,54 @@ fn check_len(info: MessageInfo) {
     }
 }
 
+/// The same server as [`add_one_server`], with each kernel mode's own receive and
+/// reply-receive (a reply object passed explicitly on MCS kernels, none on the others).
+fn add_one_server_per_mode(server: &'static Server) {
+    #[cfg(sel4_cfg_KERNEL_MCS)]
+    let (mut info, mut badge) = server.ep.recv(server.replier.reply_object());
+    #[cfg(not(sel4_cfg_KERNEL_MCS))]
+    let (mut info, mut badge) = server.ep.recv();
+    loop {
+        let value = get_mr(0);
+        check_len(info);
+        set_mr(0, value + 1);
+        set_mr(1, badge);
+        let answer = MessageInfo::new(0, 0, 0, 2);
+        #[cfg(sel4_cfg_KERNEL_MCS)]
+        {
+            (info, badge) = server.ep.reply_recv(answer, server.replier.reply_object());
+        }
+        #[cfg(not(sel4_cfg_KERNEL_MCS))]
+        {
+            (info, badge) = server.ep.reply_recv(answer);
+        }
+    }
+}
+
+/// A server thread's entry point.
+type ServerFn = fn(&'static Server);
+
 pub fn call_reply_recv(ctx: &mut Ctx) -> Outcome {
-    let ep = new_object::<cap_type::Endpoint>(ctx, "endpoint")?;
-    let replier = Replier::new(ctx)?;
-    spawn(
-        ctx,
-        add_one_server,
-        Server { ep, replier },
-        &ThreadConfig::default(),
-    )?;
-    let badged = badged(ctx, ep, 0xb)?;
-    for i in 0..100 {
-        set_mr(0, i);
-        let reply = badged.call(MessageInfo::new(0x77, 0, 0, 1));
-        equal((reply.label(), reply.length()), (0, 2), "reply info")?;
-        equal((get_mr(0), get_mr(1)), (i + 1, 0xb), "reply words")?;
+    let servers: [(ServerFn, &str); 2] = [
+        (add_one_server, "ReplyTo"),
+        (add_one_server_per_mode, "the mode's own calls"),
+    ];
+    for (server, how) in servers {
+        let ep = new_object::<cap_type::Endpoint>(ctx, "endpoint")?;
+        let replier = reply_to(ctx)?;
+        spawn(
+            ctx,
+            server,
+            Server { ep, replier },
+            &ThreadConfig::default(),
+        )?;
+        let badged = badged(ctx, ep, 0xb)?;
+        for i in 0..100 {
+            set_mr(0, i);
+            let reply = badged.call(MessageInfo::new(0x77, 0, 0, 1));
+            equal((reply.label(), reply.length()), (0, 2), how)?;
+            equal((get_mr(0), get_mr(1)), (i + 1, 0xb), how)?;
+        }
     }
     Ok(())
 }
@@ -67,12 +100,12 @@ static RECEIVED: [AtomicUsize; 3] = [
 struct Receiver {
     ep: Cap<cap_type::Endpoint>,
     done: Cap<cap_type::Notification>,
-    replier: Replier,
+    replier: ReplyTo,
 }
 
 /// Receives one message, records label, first word and badge, and signals `done`.
 fn receive_once(receiver: &'static Receiver) {
-    let (info, badge) = receiver.replier.recv(receiver.ep);
+    let (info, badge) = receiver.ep.recv_into(receiver.replier);
     RECEIVED[0].store(info.label() as usize, Ordering::SeqCst);
     RECEIVED[1].store(get_mr(0) as usize, Ordering::SeqCst);
     RECEIVED[2].store(badge as usize, Ordering::SeqCst);
@@ -90,7 +123,7 @@ fn received() -> (usize, usize, usize) {
 pub fn send_recv_badge(ctx: &mut Ctx) -> Outcome {
     let ep = new_object::<cap_type::Endpoint>(ctx, "endpoint")?;
     let done = new_object::<cap_type::Notification>(ctx, "notification")?;
-    let replier = Replier::new(ctx)?;
+    let replier = reply_to(ctx)?;
     spawn(
         ctx,
         receive_once,
@@ -106,14 +139,14 @@ pub fn send_recv_badge(ctx: &mut Ctx) -> Outcome {
 
 pub fn nb_send_nb_recv(ctx: &mut Ctx) -> Outcome {
     let ep = new_object::<cap_type::Endpoint>(ctx, "endpoint")?;
-    let replier = Replier::new(ctx)?;
+    let replier = reply_to(ctx)?;
     // Nobody waits: the message is dropped, and there is nothing to receive.
     set_mr(0, 1);
     ep.nb_send(MessageInfo::new(3, 0, 0, 1));
     #[cfg(not(sel4_cfg_KERNEL_MCS))]
     let (_, badge) = ep.nb_recv();
     #[cfg(sel4_cfg_KERNEL_MCS)]
-    let (_, badge) = ep.nb_recv(replier.reply);
+    let (_, badge) = ep.nb_recv(replier.reply_object());
     equal(badge, 0, "nothing received")?;
     // With a receiver waiting, a non-blocking send is delivered. At the root thread's priority
     // the receiver runs when this thread yields, and blocks in its receive.
@@ -139,7 +172,7 @@ pub fn nb_send_nb_recv(ctx: &mut Ctx) -> Outcome {
 struct CapReceiver {
     ep: Cap<cap_type::Endpoint>,
     slot: seL4_Word,
-    replier: Replier,
+    replier: ReplyTo,
 }
 
 static TRANSFER: [AtomicUsize; 4] = [
@@ -153,12 +186,12 @@ static TRANSFER: [AtomicUsize; 4] = [
 /// unwrapped (a badged capability to the receiving endpoint itself).
 fn receive_caps(server: &'static CapReceiver) {
     sel4::set_cap_receive_path(init_thread::CNODE, server.slot, DEPTH.into());
-    let (info, _) = server.replier.recv(server.ep);
+    let (info, _) = server.ep.recv_into(server.replier);
     TRANSFER[0].store(info.extra_caps() as usize, Ordering::SeqCst);
     TRANSFER[1].store(info.caps_unwrapped() as usize, Ordering::SeqCst);
     let (info, _) = server
-        .replier
-        .reply_recv(server.ep, MessageInfo::new(0, 0, 0, 0));
+        .ep
+        .reply_recv_into(MessageInfo::new(0, 0, 0, 0), server.replier);
     TRANSFER[2].store(info.caps_unwrapped() as usize, Ordering::SeqCst);
     TRANSFER[3].store(sel4::get_badge(0) as usize, Ordering::SeqCst);
     server.replier.reply(MessageInfo::new(0, 0, 0, 0));
@@ -167,7 +200,7 @@ fn receive_caps(server: &'static CapReceiver) {
 pub fn cap_transfer(ctx: &mut Ctx) -> Outcome {
     let ep = new_object::<cap_type::Endpoint>(ctx, "endpoint")?;
     let slot = ok(ctx.objects.alloc_slot(), "slot")?;
-    let replier = Replier::new(ctx)?;
+    let replier = reply_to(ctx)?;
     spawn(
         ctx,
         receive_caps,

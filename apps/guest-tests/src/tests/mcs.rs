@@ -5,11 +5,11 @@ use core::sync::atomic::{AtomicUsize, Ordering};
 
 use sel4::sys::seL4_MinSchedContextBits;
 use sel4::{
-    cap_type, get_mr, init_thread, set_mr, Cap, Error, Fault, MessageInfo, ObjectBlueprint,
+    cap_type, get_mr, init_thread, set_mr, Cap, Error, Fault, MessageInfo, ObjectBlueprint, ReplyTo,
 };
 use sel4_runtime::thread::ThreadConfig;
 
-use super::{badged, new_object, spawn, Replier};
+use super::{badged, new_object, reply_to, spawn};
 use crate::harness::{check, equal, fails_with, ok, Ctx, Failure, Outcome};
 
 fn sched_context(ctx: &mut Ctx) -> Result<Cap<cap_type::SchedContext>, Failure> {
@@ -103,19 +103,21 @@ pub fn yield_to(ctx: &mut Ctx) -> Outcome {
 #[derive(Clone, Copy)]
 struct Echo {
     ep: Cap<cap_type::Endpoint>,
-    replier: Replier,
+    replier: ReplyTo,
 }
 
 fn echo_once(echo: &'static Echo) {
-    echo.replier.recv(echo.ep);
+    echo.ep.recv_into(echo.replier);
     let value = get_mr(0);
     set_mr(0, value + 100);
-    echo.replier.reply.send(MessageInfo::new(0, 0, 0, 1));
+    echo.replier
+        .reply_object()
+        .send(MessageInfo::new(0, 0, 0, 1));
 }
 
 pub fn reply_object(ctx: &mut Ctx) -> Outcome {
     let ep = new_object::<cap_type::Endpoint>(ctx, "endpoint")?;
-    let replier = Replier::new(ctx)?;
+    let replier = reply_to(ctx)?;
     spawn(
         ctx,
         echo_once,
@@ -131,13 +133,13 @@ pub fn reply_object(ctx: &mut Ctx) -> Outcome {
 struct Relay {
     own: Cap<cap_type::Endpoint>,
     root: Cap<cap_type::Endpoint>,
-    replier: Replier,
+    replier: ReplyTo,
 }
 
 /// Receives a word on `own`, sends it plus one to `root`, then passes it plus two with
 /// `nb_send_wait` while waiting on `own` again.
 fn relay(relay: &'static Relay) {
-    relay.replier.recv(relay.own);
+    relay.own.recv_into(relay.replier);
     let value = get_mr(0);
     set_mr(0, value + 1);
     relay.root.send(MessageInfo::new(0, 0, 0, 1));
@@ -150,8 +152,8 @@ fn relay(relay: &'static Relay) {
 pub fn nb_send_recv(ctx: &mut Ctx) -> Outcome {
     let own = new_object::<cap_type::Endpoint>(ctx, "endpoint")?;
     let root = new_object::<cap_type::Endpoint>(ctx, "endpoint")?;
-    let replier = Replier::new(ctx)?;
-    let mine = Replier::new(ctx)?;
+    let replier = reply_to(ctx)?;
+    let mine = reply_to(ctx)?;
     let thread = spawn(
         ctx,
         relay,
@@ -169,9 +171,9 @@ pub fn nb_send_recv(ctx: &mut Ctx) -> Outcome {
         "lower the relay's priority",
     )?;
     set_mr(0, 10);
-    let (_, _) = root.nb_send_recv(own, MessageInfo::new(0, 0, 0, 1), mine.reply);
+    let (_, _) = root.nb_send_recv(own, MessageInfo::new(0, 0, 0, 1), mine.reply_object());
     equal(get_mr(0), 11, "sent then received")?;
-    let (_, _) = mine.recv(root);
+    let (_, _) = root.recv_into(mine);
     equal(get_mr(0), 12, "non-blocking send of nb_send_wait")
 }
 
@@ -184,7 +186,7 @@ fn busy(_: &'static ()) {
 pub fn timeout_fault(ctx: &mut Ctx) -> Outcome {
     let ep = new_object::<cap_type::Endpoint>(ctx, "timeout endpoint")?;
     let badged = badged(ctx, ep, 0x7e)?;
-    let replier = Replier::new(ctx)?;
+    let replier = reply_to(ctx)?;
     // A budget below its period, so that running out of it is a timeout fault.
     let config = ThreadConfig {
         budget_us: 1000,
@@ -201,7 +203,7 @@ pub fn timeout_fault(ctx: &mut Ctx) -> Outcome {
         Error::InvalidCapability,
         "a TCB as endpoint",
     )?;
-    let (info, badge) = replier.recv(ep);
+    let (info, badge) = ep.recv_into(replier);
     equal(badge, 0x7e, "badge")?;
     match Fault::new(info) {
         Fault::Timeout(_) => Ok(()),

@@ -11,7 +11,7 @@
 
 use alloc::boxed::Box;
 
-use sel4::{cap_type, Badge, Cap, MessageInfo};
+use sel4::{Cap, ReplyTo};
 use sel4_runtime::thread::{Thread, ThreadConfig};
 
 use crate::harness::{ok, Ctx, Failure, Test};
@@ -209,6 +209,8 @@ test_lists! {
                 "Endpoint::call",
                 "Endpoint::recv",
                 "Endpoint::reply_recv",
+                "Endpoint::recv_into",
+                "Endpoint::reply_recv_into",
                 "set_mr",
                 "get_mr",
             ],
@@ -216,7 +218,7 @@ test_lists! {
         ),
         t(
             "endpoint_send_recv_badge",
-            &["Endpoint::send", "Endpoint::recv", "Notification::wait"],
+            &["Endpoint::send", "Endpoint::recv_into", "Notification::wait"],
             ipc::send_recv_badge,
         ),
         t(
@@ -322,7 +324,7 @@ test_lists! {
         ),
         t(
             "reply_object",
-            &["Reply::send", "Endpoint::recv"],
+            &["Reply::send", "Endpoint::recv_into"],
             mcs::reply_object,
         ),
         t(
@@ -525,53 +527,10 @@ test_lists! {
 // ------------------------------------------------------------------------------------------
 // Helpers for tests with more than one thread.
 
-/// Receiving and replying the same way on MCS kernels (with a reply object) and others.
-#[derive(Clone, Copy)]
-pub struct Replier {
-    #[cfg(sel4_cfg_KERNEL_MCS)]
-    pub reply: Cap<cap_type::Reply>,
-}
-
-impl Replier {
-    pub fn new(ctx: &mut Ctx) -> Result<Self, Failure> {
-        #[cfg(sel4_cfg_KERNEL_MCS)]
-        return Ok(Self {
-            reply: ok(
-                ctx.objects.allocate_as(sel4::ObjectBlueprint::Reply),
-                "allocate a reply object",
-            )?,
-        });
-        #[cfg(not(sel4_cfg_KERNEL_MCS))]
-        {
-            let _ = ctx;
-            Ok(Self {})
-        }
-    }
-
-    pub fn recv(&self, ep: Cap<cap_type::Endpoint>) -> (MessageInfo, Badge) {
-        #[cfg(sel4_cfg_KERNEL_MCS)]
-        return ep.recv(self.reply);
-        #[cfg(not(sel4_cfg_KERNEL_MCS))]
-        return ep.recv();
-    }
-
-    pub fn reply_recv(
-        &self,
-        ep: Cap<cap_type::Endpoint>,
-        info: MessageInfo,
-    ) -> (MessageInfo, Badge) {
-        #[cfg(sel4_cfg_KERNEL_MCS)]
-        return ep.reply_recv(info, self.reply);
-        #[cfg(not(sel4_cfg_KERNEL_MCS))]
-        return ep.reply_recv(info);
-    }
-
-    pub fn reply(&self, info: MessageInfo) {
-        #[cfg(sel4_cfg_KERNEL_MCS)]
-        self.reply.send(info);
-        #[cfg(not(sel4_cfg_KERNEL_MCS))]
-        sel4::reply(info);
-    }
+/// A [`ReplyTo`] for a thread that receives calls: the tests' server loops are written once
+/// for both kernel modes with it.
+pub fn reply_to(ctx: &mut Ctx) -> Result<ReplyTo, Failure> {
+    ok(ctx.objects.allocate_reply_to(), "allocate a reply object")
 }
 
 /// Starts `entry(arg)` in a new thread of the root server's address space; `arg` is moved to

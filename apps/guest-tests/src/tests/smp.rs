@@ -4,32 +4,32 @@
 
 use sel4::sys::config::MAX_NUM_NODES;
 use sel4::sys::seL4_Word;
-use sel4::{cap_type, get_mr, set_mr, Cap, MessageInfo};
+use sel4::{cap_type, get_mr, set_mr, Cap, MessageInfo, ReplyTo};
 use sel4_runtime::thread::ThreadConfig;
 
-use super::{new_object, spawn, Replier};
+use super::{new_object, reply_to, spawn};
 use crate::harness::{equal, Ctx, Outcome};
 
 #[derive(Clone, Copy)]
 struct Server {
     ep: Cap<cap_type::Endpoint>,
-    replier: Replier,
+    replier: ReplyTo,
 }
 
 /// Doubles the number in each message, for good.
 fn double(server: &'static Server) {
-    let (_, _) = server.replier.recv(server.ep);
+    let (_, _) = server.ep.recv_into(server.replier);
     loop {
         set_mr(0, get_mr(0) * 2);
         let (_, _) = server
-            .replier
-            .reply_recv(server.ep, MessageInfo::new(0, 0, 0, 1));
+            .ep
+            .reply_recv_into(MessageInfo::new(0, 0, 0, 1), server.replier);
     }
 }
 
 pub fn cross_core_ipc(ctx: &mut Ctx) -> Outcome {
     let ep = new_object::<cap_type::Endpoint>(ctx, "endpoint")?;
-    let replier = Replier::new(ctx)?;
+    let replier = reply_to(ctx)?;
     let config = ThreadConfig {
         core: 1,
         ..Default::default()

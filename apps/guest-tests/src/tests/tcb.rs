@@ -6,7 +6,7 @@ use sel4::sys::{seL4_UserContext, seL4_Word};
 use sel4::{cap_type, init_thread, Cap, Error};
 use sel4_runtime::thread::ThreadConfig;
 
-use super::{badged, new_object, spawn, Replier};
+use super::{badged, new_object, reply_to, spawn};
 use crate::arch::{pc_sp_arg_other, user_context};
 use crate::harness::{check, equal, fails_with, ok, Ctx, Failure, Outcome};
 
@@ -191,13 +191,13 @@ pub fn bind_notification(ctx: &mut Ctx) -> Outcome {
     // A signal to a thread's bound notification ends its wait on an endpoint.
     let badged = badged(ctx, ntfn, 0x10)?;
     let ep = new_object::<cap_type::Endpoint>(ctx, "endpoint")?;
-    let replier = Replier::new(ctx)?;
+    let replier = reply_to(ctx)?;
     ok(
         init_thread::TCB.bind_notification(ntfn),
         "bind to the root thread",
     )?;
     badged.signal();
-    let (_, badge) = replier.recv(ep);
+    let (_, badge) = ep.recv_into(replier);
     ok(
         init_thread::TCB.unbind_notification(),
         "unbind from the root thread",

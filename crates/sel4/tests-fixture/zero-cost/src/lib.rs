@@ -114,3 +114,70 @@ pub unsafe extern "C" fn raw_endpoint_call(ep: seL4_Word, word: seL4_Word) -> se
         sys::seL4_Call(ep, sys::seL4_MessageInfo::new(1, 0, 0, 1)).get_label()
     }
 }
+
+/// The mode-neutral server receive: `reply` is the reply object on MCS kernels and unused on
+/// the others, as in the raw form.
+#[no_mangle]
+pub extern "C" fn typed_server_recv(ep: seL4_Word, reply: seL4_Word) -> seL4_Word {
+    #[cfg(sel4_cfg_KERNEL_MCS)]
+    let reply_to = sel4::ReplyTo::object(Cap::from_bits(reply));
+    #[cfg(not(sel4_cfg_KERNEL_MCS))]
+    let reply_to = {
+        let _ = reply;
+        sel4::ReplyTo::IMPLICIT
+    };
+    let (info, badge) = Cap::<cap_type::Endpoint>::from_bits(ep).recv_into(reply_to);
+    info.label() ^ badge
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn raw_server_recv(ep: seL4_Word, reply: seL4_Word) -> seL4_Word {
+    let mut badge = 0;
+    #[cfg(sel4_cfg_KERNEL_MCS)]
+    let info = unsafe { sys::seL4_Recv(ep, Some(&mut badge), reply) };
+    #[cfg(not(sel4_cfg_KERNEL_MCS))]
+    let info = {
+        let _ = reply;
+        unsafe { sys::seL4_Recv(ep, Some(&mut badge)) }
+    };
+    info.get_label() ^ badge
+}
+
+/// The mode-neutral server loop's system call.
+#[no_mangle]
+pub extern "C" fn typed_server_reply_recv(
+    ep: seL4_Word,
+    reply: seL4_Word,
+    word: seL4_Word,
+) -> seL4_Word {
+    #[cfg(sel4_cfg_KERNEL_MCS)]
+    let reply_to = sel4::ReplyTo::object(Cap::from_bits(reply));
+    #[cfg(not(sel4_cfg_KERNEL_MCS))]
+    let reply_to = {
+        let _ = reply;
+        sel4::ReplyTo::IMPLICIT
+    };
+    sel4::set_mr(0, word);
+    let ep = Cap::<cap_type::Endpoint>::from_bits(ep);
+    let (info, badge) = ep.reply_recv_into(MessageInfo::new(0, 0, 0, 1), reply_to);
+    info.label() ^ badge
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn raw_server_reply_recv(
+    ep: seL4_Word,
+    reply: seL4_Word,
+    word: seL4_Word,
+) -> seL4_Word {
+    let mut badge = 0;
+    let answer = sys::seL4_MessageInfo::new(0, 0, 0, 1);
+    unsafe { sys::seL4_SetMR(0, word) };
+    #[cfg(sel4_cfg_KERNEL_MCS)]
+    let info = unsafe { sys::seL4_ReplyRecv(ep, answer, Some(&mut badge), reply) };
+    #[cfg(not(sel4_cfg_KERNEL_MCS))]
+    let info = {
+        let _ = reply;
+        unsafe { sys::seL4_ReplyRecv(ep, answer, Some(&mut badge)) }
+    };
+    info.get_label() ^ badge
+}
