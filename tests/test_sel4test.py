@@ -39,7 +39,10 @@ DONE = re.compile(r"All is well in the universe|Test suite failed|halting\.\.\."
 #: CONFIG_SIMULATION, so that guard never takes effect).
 NOT_IN_QEMU = "TIMEOUTFAULT0003"
 #: Functions each sel4test program calls, whose definition must come from the Rust library.
-CALLED = ("seL4_Call", "seL4_Untyped_Retype", "seL4_TCB_Suspend", "seL4_GetMR", "seL4_SetMR")
+CALLED = (
+    "seL4_Call", "seL4_Untyped_Retype", "seL4_TCB_Suspend", "seL4_GetMR", "seL4_SetMR",
+    "seL4_MessageInfo_new", "seL4_MessageInfo_get_label",
+)
 
 
 def everything_but(name: str) -> str:

@@ -288,7 +288,9 @@ def render(model: Model) -> dict[str, str]:
         files[part] = header + env.get_template(f"{part}.j2").render(context)
     api = typed_api(model.interfaces, cfg.arch)
     files[TYPED] = header + env.get_template(f"{TYPED}.j2").render(api=api)
-    files[C_API] = header + env.get_template(f"{C_API}.j2").render(stubs=context["stubs"])
+    files[C_API] = header + env.get_template(f"{C_API}.j2").render(
+        stubs=context["stubs"], blocks=context["blocks"], unions=context["unions"]
+    )
     return {
         **files,
         **contract_files(

@@ -1,6 +1,6 @@
 //! libsel4's C API implemented in Rust (cargo feature `c-api`): the system calls, the IPC
-//! buffer accessors and every object invocation of this configuration, with C linkage and
-//! libsel4's exact names and signatures.
+//! buffer accessors, every object invocation, the bitfield functions and the fault helpers of
+//! this configuration, with C linkage and libsel4's exact names and signatures.
 //!
 //! Each function is the crate's Rust function of the same name, inlined. Built into a program
 //! whose libsel4 is configured with `LibSel4FunctionAttributes=public` (libsel4's functions
@@ -24,7 +24,8 @@ use core::ffi::c_int;
 
 use crate::{seL4_CPtr, seL4_IPCBuffer, seL4_MessageInfo_t, seL4_Word};
 
-// The object invocations, generated from the interface files like the Rust stubs they call.
+// The object invocations, bitfield functions and fault decoders, generated from the interface
+// files and bitfield specs like the Rust functions they call.
 include!(concat!(env!("SEL4_SYS_GENERATED_DIR"), "/c_api.rs"));
 
 /// `sender` as Rust's optional reference: C passes NULL when it does not want the badge.
@@ -656,4 +657,34 @@ pub unsafe extern "C" fn seL4_DebugNameThread(tcb: seL4_CPtr, name: *const core:
 pub unsafe extern "C" fn seL4_VMEnter(sender_: *mut seL4_Word) -> seL4_Word {
     // SAFETY: the caller keeps libsel4's contract.
     unsafe { crate::syscalls::seL4_VMEnter(sender(sender_)) }
+}
+
+/// `seL4_MessageInfo_t seL4_TimeoutReply_new(seL4_Bool resume, seL4_UserContext regs,
+/// seL4_Word length)`: the reply to a timeout fault that restarts the thread with the first
+/// `length` registers of `regs` (at most all of them) unless `resume` is set.
+#[cfg(sel4_cfg_KERNEL_MCS)]
+#[no_mangle]
+pub unsafe extern "C" fn seL4_TimeoutReply_new(
+    resume: crate::seL4_Bool,
+    regs: crate::seL4_UserContext,
+    length: seL4_Word,
+) -> seL4_MessageInfo_t {
+    const WORDS: usize =
+        core::mem::size_of::<crate::seL4_UserContext>() / core::mem::size_of::<seL4_Word>();
+    // SAFETY: seL4_UserContext is a C struct of WORDS words, as libsel4 reads it.
+    let words: &[seL4_Word; WORDS] = unsafe { &*core::ptr::from_ref(&regs).cast() };
+    for (i, &word) in words.iter().take(length as usize).enumerate() {
+        // SAFETY: the caller's IPC buffer is set, as libsel4's contract says.
+        unsafe { crate::seL4_SetMR(i, word) };
+    }
+    seL4_MessageInfo_t::new(seL4_Word::from(resume == 0), 0, 0, length)
+}
+
+/// `seL4_Word seL4_MappingFailedLookupLevel(void)`: after a failed map, the level of the
+/// page-table lookup that failed.
+#[cfg(not(target_arch = "x86_64"))]
+#[no_mangle]
+pub unsafe extern "C" fn seL4_MappingFailedLookupLevel() -> seL4_Word {
+    // SAFETY: the caller's IPC buffer is set, as libsel4's contract says.
+    unsafe { crate::seL4_GetMR(crate::SEL4_MAPPING_LOOKUP_LEVEL as usize) }
 }
