@@ -305,19 +305,27 @@ def platform_build(ws: Path, key: str, **app: str) -> Build:
     return b
 
 
-def simulate(build_dir: Path, until: str | re.Pattern[str], timeout: float, qemu_args: str = "") -> str:
+def simulate(
+    build_dir: Path,
+    until: str | re.Pattern[str],
+    timeout: float,
+    qemu_args: str = "",
+    type_after: tuple[str, bytes] | None = None,
+) -> str:
     """Run ./simulate until `until` is in its output, it exits, or `timeout` seconds pass.
 
     Returns the output so far (decoded, without \\r). QEMU never exits by itself when the
     system just idles, so the whole process group (the script and QEMU) is always killed.
-    stdin is /dev/null so QEMU's -nographic console does not touch the terminal. `qemu_args`
-    go to the end of QEMU's command line (seL4_tools' `--extra-qemu-args`).
+    stdin is /dev/null so QEMU's -nographic console does not touch the terminal, unless
+    `type_after` is (prompt, keys): then `keys` go to the guest's serial input once `prompt`
+    has been printed. `qemu_args` go to the end of QEMU's command line (seL4_tools'
+    `--extra-qemu-args`).
     """
     pattern = re.compile(re.escape(until)) if isinstance(until, str) else until
     p = subprocess.Popen(
         ["./simulate", *([f"--extra-qemu-args={qemu_args}"] if qemu_args else [])],
         cwd=build_dir,
-        stdin=subprocess.DEVNULL,
+        stdin=subprocess.PIPE if type_after else subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,
@@ -335,11 +343,18 @@ def simulate(build_dir: Path, until: str | re.Pattern[str], timeout: float, qemu
                 if not chunk:
                     break  # EOF: QEMU exited
                 buf += chunk
-                if pattern.search(buf.decode(errors="replace")):
+                text = buf.decode(errors="replace")
+                if type_after and p.stdin and type_after[0] in text:
+                    p.stdin.write(type_after[1])
+                    p.stdin.flush()
+                    type_after = None
+                if pattern.search(text):
                     break
     finally:
         _kill_group(p)
         p.stdout.close()
+        if p.stdin:
+            p.stdin.close()
     return buf.decode(errors="replace").replace("\r", "")
 
 

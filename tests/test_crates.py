@@ -69,6 +69,7 @@ BUILDS = [
     ("frame_map", []),
     ("fault_handler", []),
     ("ipc_bench", []),
+    ("serial_echo", []),
     # libsel4's C API in Rust (the symbols C calls under SEL4_RUST_LIBSEL4).
     ("sel4-sys", ["c-api"]),
     ("sel4_libsel4", []),
@@ -84,7 +85,9 @@ CRATE_DIRS = [
     ROOT / "crates" / "sel4-libsel4",
     ROOT / "apps" / "hello",
     ROOT / "apps" / "c-calls-rust" / "rust",
-    *(ROOT / "apps" / app for app in ("guest-tests", "ipc-server", "notification", "frame-map", "fault-handler", "ipc-bench")),
+    *(ROOT / "apps" / app for app in (
+        "guest-tests", "ipc-server", "notification", "frame-map", "fault-handler", "ipc-bench", "serial-echo",
+    )),
 ]
 RUST_LIB = ROOT / "apps" / "c-calls-rust" / "rust" / "src" / "lib.rs"
 C_HEADER = ROOT / "apps" / "c-calls-rust" / "include" / "c_calls_rust.h"

@@ -129,6 +129,58 @@ impl ObjectAllocator {
         Err(Error::NotEnoughMemory)
     }
 
+    /// A capability to the 4 KiB frame of device memory at physical address `paddr` (rounded
+    /// down to its page), for a driver to map (see
+    /// [`AddressSpace::map_device_frame`](crate::vspace::AddressSpace::map_device_frame)).
+    ///
+    /// The frame comes from the device untyped the kernel lists as covering `paddr`, halved
+    /// step by step (two slots per step) down to the page: the other halves are left unused.
+    /// Each device untyped gives one frame this way.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] when no device untyped covers `paddr`;
+    /// [`Error::NotEnoughMemory`] when slots run out or the untyped gave its frame already; the
+    /// kernel's error of a failed retype.
+    pub fn device_frame(&mut self, paddr: seL4_Word) -> Result<Cap<cap_type::Frame>> {
+        let page_bits = cap_type::Frame::SIZE_BITS;
+        let paddr = paddr & !((1 << page_bits) - 1);
+        let list = self.bootinfo.untyped_list();
+        let Some(index) = list
+            .iter()
+            .position(|u| u.isDevice != 0 && u.paddr <= paddr && paddr - u.paddr < 1 << u.sizeBits)
+        else {
+            return Err(Error::InvalidArgument);
+        };
+        let bits = seL4_Word::from(list[index].sizeBits);
+        if self.used[index] != 0 {
+            return Err(Error::NotEnoughMemory);
+        }
+        self.used[index] = 1 << bits;
+        let mut untyped: Cap<cap_type::Untyped> =
+            Cap::from_bits(self.bootinfo.untyped().start + index as seL4_Word);
+        let (mut base, mut bits) = (list[index].paddr, bits);
+        while bits > page_bits {
+            bits -= 1;
+            let halves = self.alloc_slot()?;
+            self.alloc_slot()?;
+            untyped.retype(
+                ObjectBlueprint::Untyped {
+                    size_bits: bits as usize,
+                },
+                init_thread::CNODE.slots(halves, 2),
+            )?;
+            let upper = paddr >= base + (1 << bits);
+            if upper {
+                base += 1 << bits;
+            }
+            untyped = Cap::from_bits(halves + seL4_Word::from(upper));
+        }
+        let slot = self.alloc_slot()?;
+        untyped.retype_one::<cap_type::Frame>(init_thread::CNODE, slot)?;
+        Ok(Cap::from_bits(slot))
+    }
+
     /// What a thread that receives calls replies through ([`sel4::ReplyTo`]), in either kernel
     /// mode: a new reply object on MCS kernels; nothing to allocate on the others.
     ///

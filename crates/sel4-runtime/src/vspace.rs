@@ -14,7 +14,7 @@ use core::ops::Range;
 use sel4::sys::seL4_Word;
 use sel4::{cap_type, init_thread, Cap, CapRights, Error, Result};
 
-use crate::arch::{self, DEFAULT_VM_ATTRIBUTES, PAGE_SIZE};
+use crate::arch::{self, VmAttributes, DEFAULT_VM_ATTRIBUTES, DEVICE_VM_ATTRIBUTES, PAGE_SIZE};
 use crate::objects::ObjectAllocator;
 
 /// The root server's address space, for mapping frames in the runtime's window; see the
@@ -81,26 +81,50 @@ impl AddressSpace {
         vaddr: usize,
         rights: CapRights,
     ) -> Result<()> {
+        self.map_with(objects, frame, vaddr, rights, DEFAULT_VM_ATTRIBUTES)
+    }
+
+    /// Maps the device frame `frame` (from [`ObjectAllocator::device_frame`]) at `vaddr`,
+    /// read-write, uncached and not executable, as device registers want; returns `vaddr` as
+    /// a pointer to them.
+    ///
+    /// # Errors
+    ///
+    /// As [`map_frame`](Self::map_frame).
+    pub fn map_device_frame(
+        &mut self,
+        objects: &mut ObjectAllocator,
+        frame: Cap<cap_type::Frame>,
+        vaddr: usize,
+    ) -> Result<*mut u8> {
+        self.map_with(
+            objects,
+            frame,
+            vaddr,
+            CapRights::READ_WRITE,
+            DEVICE_VM_ATTRIBUTES,
+        )?;
+        Ok(vaddr as *mut u8)
+    }
+
+    fn map_with(
+        &mut self,
+        objects: &mut ObjectAllocator,
+        frame: Cap<cap_type::Frame>,
+        vaddr: usize,
+        rights: CapRights,
+        attributes: VmAttributes,
+    ) -> Result<()> {
         // One missing paging structure per level at most.
         for _ in 0..4 {
-            match frame.map(
-                self.vspace,
-                vaddr as seL4_Word,
-                rights,
-                DEFAULT_VM_ATTRIBUTES,
-            ) {
+            match frame.map(self.vspace, vaddr as seL4_Word, rights, attributes) {
                 Err(Error::FailedLookup) => {
                     arch::map_paging_structure(objects, self.vspace, vaddr)?;
                 }
                 other => return other,
             }
         }
-        frame.map(
-            self.vspace,
-            vaddr as seL4_Word,
-            rights,
-            DEFAULT_VM_ATTRIBUTES,
-        )
+        frame.map(self.vspace, vaddr as seL4_Word, rights, attributes)
     }
 
     /// Creates a zeroed frame from untyped memory and maps it at `vaddr`, read-write.

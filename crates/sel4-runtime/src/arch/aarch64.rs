@@ -12,6 +12,12 @@ use crate::{init_tls, rust_entry};
 pub(crate) const DEFAULT_VM_ATTRIBUTES: sel4::sys::seL4_ARM_VMAttributes =
     sel4::sys::seL4_ARM_Default_VMAttributes;
 
+/// The VM attributes type of the architecture's frame mappings.
+pub(crate) type VmAttributes = sel4::sys::seL4_ARM_VMAttributes;
+
+/// Attributes of device mappings: uncached, not executable.
+pub(crate) const DEVICE_VM_ATTRIBUTES: VmAttributes = sel4::sys::seL4_ARM_ExecuteNever;
+
 /// The registers a new thread starts with: `pc`, `sp` (16-byte aligned), the thread pointer
 /// and the first four argument registers; the frame-pointer chain and the link register are
 /// zero.

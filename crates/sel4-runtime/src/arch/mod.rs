@@ -8,7 +8,8 @@
 //! callee-saved register, calls `init_tls`, makes its result the thread pointer, and calls
 //! `rust_entry` with the boot information address. It also defines:
 //!
-//! * `DEFAULT_VM_ATTRIBUTES`;
+//! * `VmAttributes`, `DEFAULT_VM_ATTRIBUTES` and `DEVICE_VM_ATTRIBUTES` (uncached, for device
+//!   registers);
 //! * `TLS_VARIANT` (see `tls`);
 //! * `VSPACE_WINDOW`, the addresses [`AddressSpace`](crate::vspace::AddressSpace) maps into;
 //! * `initial_registers`, a new thread's `seL4_UserContext`;

@@ -13,6 +13,12 @@ use crate::{init_tls, rust_entry};
 pub(crate) const DEFAULT_VM_ATTRIBUTES: sel4::sys::seL4_RISCV_VMAttributes =
     sel4::sys::seL4_RISCV_Default_VMAttributes;
 
+/// The VM attributes type of the architecture's frame mappings.
+pub(crate) type VmAttributes = sel4::sys::seL4_RISCV_VMAttributes;
+
+/// Attributes of device mappings: uncached, not executable.
+pub(crate) const DEVICE_VM_ATTRIBUTES: VmAttributes = sel4::sys::seL4_RISCV_ExecuteNever;
+
 /// The registers a new thread starts with: `pc`, `sp` (16-byte aligned), `tp`, the first four
 /// argument registers `a0`-`a3`, and the global pointer `gp` of the running thread (the
 /// linker may have relaxed accesses to small data into `gp`-relative ones); the return

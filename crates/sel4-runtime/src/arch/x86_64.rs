@@ -19,6 +19,12 @@ use crate::{init_tls, rust_entry};
 pub(crate) const DEFAULT_VM_ATTRIBUTES: sel4::sys::seL4_X86_VMAttributes =
     sel4::sys::seL4_X86_Default_VMAttributes;
 
+/// The VM attributes type of the architecture's frame mappings.
+pub(crate) type VmAttributes = sel4::sys::seL4_X86_VMAttributes;
+
+/// Attributes of device mappings: uncached.
+pub(crate) const DEVICE_VM_ATTRIBUTES: VmAttributes = sel4::sys::seL4_X86_Uncacheable;
+
 /// The registers a new thread starts with: `rip`, `rsp`, the FS base (the thread pointer) and
 /// the first four argument registers `rdi`, `rsi`, `rdx`, `rcx`; the frame pointer is zero and
 /// the kernel fixes up `rflags`.
