@@ -141,11 +141,11 @@ def test_c_code_keeps_libsel4_in_c_by_default() -> None:
         assert not called & global_defs, f"C calls the global {name} without the option"
 
 
-@pytest.mark.parametrize("platform", ["qemu-arm-virt", "aarch32-qemu-arm-virt", "riscv64-qemu-riscv-virt"])
+@pytest.mark.parametrize("platform", ["qemu-arm-virt", "aarch32-qemu-arm-virt", "riscv64-qemu-riscv-virt", "x86_64-pc99"])
 def test_serial_driver_echoes_input_on_a_release_kernel(platform: str) -> None:
     """apps/serial-echo on a release kernel (no printing, no debug calls): the Rust driver maps
-    the UART's registers (the PL011 on Arm, the NS16550A on RISC-V) from device memory and
-    takes its receive interrupt through a notification. What it prints goes through the UART itself; what QEMU's serial receives
+    the UART's registers (the PL011 on Arm, the NS16550A on RISC-V) from device memory, or
+    takes the PC's COM1 I/O ports, and takes its receive interrupt through a notification. What it prints goes through the UART itself; what QEMU's serial receives
     comes back, character by character and as a line."""
     assert WS is not None
     if why := sel4build.missing_platform_tools(platform):

@@ -224,7 +224,10 @@ def test_clippy_is_installed(toolchain):
 #: The other architectures' real configurations, and what builds for each of them: every root
 #: server.
 OTHER_ARCHES = ["aarch32-qemu-arm-virt", "riscv64-qemu-riscv-virt", "x86_64-pc99"]
-ROOT_SERVERS = ["sel4-runtime", "hello", "guest_tests", "ipc_server", "notification", "frame_map", "fault_handler", "ipc_bench"]
+ROOT_SERVERS = [
+    "sel4-runtime", "hello", "guest_tests", "ipc_server", "notification", "frame_map", "fault_handler", "ipc_bench",
+    "serial_echo",
+]
 
 
 @pytest.mark.parametrize("config", [*OTHER_ARCHES, *sorted(TYPED_ONLY)])

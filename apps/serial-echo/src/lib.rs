@@ -1,9 +1,10 @@
-//! `serial-echo`: a user-level UART driver, for the UART of QEMU's virt machines: the PL011 on
-//! Arm (aarch64 and aarch32), the NS16550A on RISC-V.
+//! `serial-echo`: a user-level UART driver, for the UART of QEMU's machines: the PL011 of the
+//! Arm virt machine (aarch64 and aarch32), the NS16550A of the RISC-V one, the PC's COM1.
 //!
-//! The root server asks the object allocator for the frame of device memory that holds the
-//! UART's registers and maps it uncached; gets the handler of the UART's interrupt from the
-//! IRQ control capability and binds a notification to it; enables the receive interrupt. Then
+//! The root server gets at the UART's registers: on Arm and RISC-V it asks the object
+//! allocator for the frame of device memory that holds them and maps it uncached; on x86 it
+//! takes an I/O port capability for them. It gets the handler of the UART's interrupt from
+//! the IRQ control capability, binds a notification to it, and enables the receive interrupt. Then
 //! it waits on the notification, reads every character the UART has, echoes it, and after a
 //! line prints the line back, acknowledging the interrupt each time.
 //!
@@ -21,6 +22,8 @@ sel4_runtime::main!(main);
 #[cfg(sel4_cfg_PLAT_QEMU_ARM_VIRT)]
 mod uart {
     use core::ptr::{read_volatile, write_volatile};
+
+    pub(crate) use super::open_mapped as open;
 
     /// Where the machine puts the UART, and its interrupt (SPI 1).
     pub const PADDR: sel4::sys::seL4_Word = 0x0900_0000;
@@ -80,6 +83,8 @@ mod uart {
 mod uart {
     use core::ptr::{read_volatile, write_volatile};
 
+    pub(crate) use super::open_mapped as open;
+
     /// Where the machine puts the UART, and its interrupt at the PLIC.
     pub const PADDR: sel4::sys::seL4_Word = 0x1000_0000;
     pub const IRQ: sel4::sys::seL4_Word = 10;
@@ -128,7 +133,119 @@ mod uart {
     }
 }
 
+/// The PC's COM1, a 16550 (x86): byte registers in I/O port space, its interrupt at the
+/// I/O APIC.
+#[cfg(sel4_cfg_PLAT_PC99)]
+mod uart {
+    use sel4::sys::seL4_Word;
+    use sel4::{cap_type, init_thread, Cap};
+    use sel4_runtime::objects::ObjectAllocator;
+    use sel4_runtime::vspace::AddressSpace;
+
+    const COM1: u16 = 0x3f8;
+    /// COM1's line at the I/O APIC, and the vector the kernel gives it.
+    const IOAPIC_PIN: seL4_Word = 4;
+    const VECTOR: seL4_Word = 4;
+
+    const RBR_THR: u16 = 0;
+    const IER: u16 = 1;
+    const MCR: u16 = 4;
+    const LSR: u16 = 5;
+    const IER_RX: u8 = 1 << 0;
+    /// DTR, RTS and OUT2, which on a PC connects the UART's interrupt line.
+    const MCR_OUT2: u8 = 0x0b;
+    const LSR_DR: u8 = 1 << 0;
+    const LSR_THRE: u8 = 1 << 5;
+
+    /// The UART, through its I/O port capability.
+    pub struct Uart {
+        ports: Cap<cap_type::IoPort>,
+    }
+
+    /// Takes COM1's I/O ports, puts the handler of its interrupt in `irq_slot` and enables the
+    /// receive interrupt.
+    pub fn open(objects: &mut ObjectAllocator, _: &mut AddressSpace, irq_slot: seL4_Word) -> Uart {
+        let depth = sel4::sys::seL4_WordBits as u8;
+        let slot = objects.alloc_slot().expect("slot");
+        init_thread::IO_PORT_CONTROL
+            .issue(
+                COM1.into(),
+                (COM1 + 7).into(),
+                init_thread::CNODE,
+                slot,
+                depth,
+            )
+            .expect("COM1's I/O ports");
+        init_thread::IRQ_CONTROL
+            .get_ioapic(
+                init_thread::CNODE,
+                irq_slot,
+                depth,
+                0,
+                IOAPIC_PIN,
+                0,
+                0,
+                VECTOR,
+            )
+            .expect("COM1's IRQ handler");
+        let uart = Uart {
+            ports: Cap::from_bits(slot),
+        };
+        uart.write(MCR, MCR_OUT2);
+        uart.write(IER, IER_RX);
+        uart
+    }
+
+    impl Uart {
+        fn read(&self, reg: u16) -> u8 {
+            self.ports.in8(COM1 + reg).expect("in8")
+        }
+
+        fn write(&self, reg: u16, value: u8) {
+            self.ports
+                .out8((COM1 + reg).into(), value.into())
+                .expect("out8");
+        }
+
+        pub fn put(&self, byte: u8) {
+            while self.read(LSR) & LSR_THRE == 0 {}
+            self.write(RBR_THR, byte);
+        }
+
+        pub fn get(&self) -> Option<u8> {
+            (self.read(LSR) & LSR_DR != 0).then(|| self.read(RBR_THR))
+        }
+
+        /// Nothing to clear: reading the last character ends the receive interrupt.
+        pub fn clear(&self) {}
+    }
+}
+
+/// For a UART of memory-mapped registers (Arm, RISC-V): maps them from device memory, puts
+/// the handler of its interrupt in `irq_slot` and enables the receive interrupt.
 #[cfg(any(sel4_cfg_PLAT_QEMU_ARM_VIRT, sel4_cfg_PLAT_QEMU_RISCV_VIRT))]
+fn open_mapped(
+    objects: &mut sel4_runtime::objects::ObjectAllocator,
+    vspace: &mut sel4_runtime::vspace::AddressSpace,
+    irq_slot: sel4::sys::seL4_Word,
+) -> uart::Uart {
+    let frame = objects.device_frame(uart::PADDR).expect("the UART's frame");
+    let vaddr = vspace.reserve(1).expect("an address for the UART");
+    let regs = vspace
+        .map_device_frame(objects, frame, vaddr)
+        .expect("map the UART");
+    let depth = sel4::sys::seL4_WordBits as u8;
+    sel4::init_thread::IRQ_CONTROL
+        .get(uart::IRQ, sel4::init_thread::CNODE, irq_slot, depth)
+        .expect("the UART's IRQ handler");
+    uart::Uart::new(regs)
+}
+
+#[cfg(any(
+    sel4_cfg_PLAT_QEMU_ARM_VIRT,
+    sel4_cfg_PLAT_QEMU_RISCV_VIRT,
+    sel4_cfg_PLAT_PC99
+))]
 impl core::fmt::Write for uart::Uart {
     fn write_str(&mut self, s: &str) -> core::fmt::Result {
         for byte in s.bytes() {
@@ -141,35 +258,28 @@ impl core::fmt::Write for uart::Uart {
     }
 }
 
-#[cfg(any(sel4_cfg_PLAT_QEMU_ARM_VIRT, sel4_cfg_PLAT_QEMU_RISCV_VIRT))]
+#[cfg(any(
+    sel4_cfg_PLAT_QEMU_ARM_VIRT,
+    sel4_cfg_PLAT_QEMU_RISCV_VIRT,
+    sel4_cfg_PLAT_PC99
+))]
 fn main(bootinfo: &'static BootInfo) {
     use core::fmt::Write;
 
-    use sel4::{cap_type, init_thread, Cap};
+    use sel4::{cap_type, Cap};
     use sel4_runtime::objects::ObjectAllocator;
     use sel4_runtime::vspace::AddressSpace;
 
     let mut objects = ObjectAllocator::new(bootinfo);
     let mut vspace = AddressSpace::new();
-    let frame = objects.device_frame(uart::PADDR).expect("the UART's frame");
-    let vaddr = vspace.reserve(1).expect("an address for the UART");
-    let regs = vspace
-        .map_device_frame(&mut objects, frame, vaddr)
-        .expect("map the UART");
-
     let notification = objects
         .allocate_fixed::<cap_type::Notification>()
         .expect("notification");
     let slot = objects.alloc_slot().expect("slot");
-    let depth = sel4::sys::seL4_WordBits as u8;
-    init_thread::IRQ_CONTROL
-        .get(uart::IRQ, init_thread::CNODE, slot, depth)
-        .expect("the UART's IRQ handler");
+    let mut uart = uart::open(&mut objects, &mut vspace, slot);
     let irq = Cap::<cap_type::IrqHandler>::from_bits(slot);
     irq.set_notification(notification)
         .expect("bind the notification");
-
-    let mut uart = uart::Uart::new(regs);
     irq.ack().expect("ack");
     let _ = writeln!(uart, "serial-echo: ready, type a line");
 
@@ -197,7 +307,11 @@ fn main(bootinfo: &'static BootInfo) {
 
 /// Other platforms: CMake refuses them (apps/serial-echo/CMakeLists.txt); this keeps the crate
 /// building everywhere, as every example does.
-#[cfg(not(any(sel4_cfg_PLAT_QEMU_ARM_VIRT, sel4_cfg_PLAT_QEMU_RISCV_VIRT)))]
+#[cfg(not(any(
+    sel4_cfg_PLAT_QEMU_ARM_VIRT,
+    sel4_cfg_PLAT_QEMU_RISCV_VIRT,
+    sel4_cfg_PLAT_PC99
+)))]
 fn main(_: &'static BootInfo) {
     panic!("serial-echo has no UART driver for this platform");
 }

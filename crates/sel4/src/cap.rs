@@ -341,6 +341,10 @@ pub mod init_thread {
     /// The root task's ASID pool (`seL4_CapInitThreadASIDPool`).
     pub const ASID_POOL: Cap<cap_type::AsidPool> =
         Cap::from_bits(sel4_sys::seL4_CapInitThreadASIDPool);
+    /// The I/O port control capability (`seL4_CapIOPortControl`, x86).
+    #[cfg(target_arch = "x86_64")]
+    pub const IO_PORT_CONTROL: Cap<cap_type::IoPortControl> =
+        Cap::from_bits(sel4_sys::seL4_CapIOPortControl);
     /// The domain capability (`seL4_CapDomain`).
     pub const DOMAIN: Cap<cap_type::DomainSet> = Cap::from_bits(sel4_sys::seL4_CapDomain);
     /// The frame holding the boot information (`seL4_CapBootInfoFrame`).
