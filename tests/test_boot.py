@@ -145,8 +145,9 @@ def test_c_code_keeps_libsel4_in_c_by_default() -> None:
 def test_serial_driver_echoes_input_on_a_release_kernel(platform: str) -> None:
     """apps/serial-echo on a release kernel (no printing, no debug calls): the Rust driver maps
     the UART's registers (the PL011 on Arm, the NS16550A on RISC-V) from device memory, or
-    takes the PC's COM1 I/O ports, and takes its receive interrupt through a notification. What it prints goes through the UART itself; what QEMU's serial receives
-    comes back, character by character and as a line."""
+    takes the PC's COM1 I/O ports, and takes its receive interrupt through a notification.
+    What it logs goes through the UART itself; what QEMU's serial receives comes back,
+    character by character and as a line."""
     assert WS is not None
     if why := sel4build.missing_platform_tools(platform):
         pytest.skip(why)
@@ -160,5 +161,7 @@ def test_serial_driver_echoes_input_on_a_release_kernel(platform: str) -> None:
     assert ready in out, f"the driver did not start:\n{out[-3000:]}"
     assert done in out, f"no echo of the line typed:\n{out[-3000:]}"
     assert "hello, seL4\n" in out.split(ready, 1)[1], out[-2000:]
+    # Its lines come through sel4::log, with their level, over a logger on the driver.
+    assert f"INFO  {ready}" in out and f"INFO  {done}" in out, out[-2000:]
     # A release kernel prints nothing of its own: what appears after the loader is the driver's.
     assert "Booting all finished" not in out and "seL4(CPU" not in out, out[-3000:]

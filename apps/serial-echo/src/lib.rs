@@ -8,8 +8,8 @@
 //! it waits on the notification, reads every character the UART has, echoes it, and after a
 //! line prints the line back, acknowledging the interrupt each time.
 //!
-//! It writes through the UART itself, not the kernel's debug console, so it prints on a
-//! release kernel (built without printing) too. On a debug kernel the kernel may write to the
+//! It logs (`sel4::info!`) through a logger over the UART itself, not the kernel's debug
+//! console, so it prints on a release kernel (built without printing) too. On a debug kernel the kernel may write to the
 //! same UART; it takes no interrupts from it, so input is this driver's.
 
 #![no_std]
@@ -39,6 +39,7 @@ mod uart {
     const INT_RX: u32 = (1 << 4) | (1 << 6);
 
     /// The UART, through its mapped registers.
+    #[derive(Clone, Copy)]
     pub struct Uart {
         regs: *mut u8,
     }
@@ -97,6 +98,7 @@ mod uart {
     const LSR_THRE: u8 = 1 << 5;
 
     /// The UART, through its mapped registers.
+    #[derive(Clone, Copy)]
     pub struct Uart {
         regs: *mut u8,
     }
@@ -158,6 +160,7 @@ mod uart {
     const LSR_THRE: u8 = 1 << 5;
 
     /// The UART, through its I/O port capability.
+    #[derive(Clone, Copy)]
     pub struct Uart {
         ports: Cap<cap_type::IoPort>,
     }
@@ -258,15 +261,56 @@ impl core::fmt::Write for uart::Uart {
     }
 }
 
+/// A [`sel4::log::Logger`] over the driver: the program's messages go out through the UART,
+/// `LEVEL target: text` per line, on a release kernel too.
+#[cfg(any(
+    sel4_cfg_PLAT_QEMU_ARM_VIRT,
+    sel4_cfg_PLAT_QEMU_RISCV_VIRT,
+    sel4_cfg_PLAT_PC99
+))]
+struct SerialLogger(sel4::sync::Mutex<Option<uart::Uart>>);
+
+// SAFETY: the UART's registers (or I/O ports) are the address space's, usable from any of its
+// threads; the logger's mutex keeps lines whole.
+#[cfg(any(
+    sel4_cfg_PLAT_QEMU_ARM_VIRT,
+    sel4_cfg_PLAT_QEMU_RISCV_VIRT,
+    sel4_cfg_PLAT_PC99
+))]
+unsafe impl Send for uart::Uart {}
+
+#[cfg(any(
+    sel4_cfg_PLAT_QEMU_ARM_VIRT,
+    sel4_cfg_PLAT_QEMU_RISCV_VIRT,
+    sel4_cfg_PLAT_PC99
+))]
+impl sel4::log::Logger for SerialLogger {
+    fn log(&self, record: &sel4::log::Record<'_>) {
+        use core::fmt::Write;
+        if let Some(uart) = self.0.lock().as_mut() {
+            let _ = writeln!(
+                uart,
+                "{:<5} {}: {}",
+                record.level, record.target, record.args
+            );
+        }
+    }
+}
+
+#[cfg(any(
+    sel4_cfg_PLAT_QEMU_ARM_VIRT,
+    sel4_cfg_PLAT_QEMU_RISCV_VIRT,
+    sel4_cfg_PLAT_PC99
+))]
+static SERIAL: SerialLogger = SerialLogger(sel4::sync::Mutex::without_notification(None));
+
 #[cfg(any(
     sel4_cfg_PLAT_QEMU_ARM_VIRT,
     sel4_cfg_PLAT_QEMU_RISCV_VIRT,
     sel4_cfg_PLAT_PC99
 ))]
 fn main(bootinfo: &'static BootInfo) {
-    use core::fmt::Write;
-
-    use sel4::{cap_type, Cap};
+    use sel4::{cap_type, info, Cap};
     use sel4_runtime::objects::ObjectAllocator;
     use sel4_runtime::vspace::AddressSpace;
 
@@ -276,12 +320,14 @@ fn main(bootinfo: &'static BootInfo) {
         .allocate_fixed::<cap_type::Notification>()
         .expect("notification");
     let slot = objects.alloc_slot().expect("slot");
-    let mut uart = uart::open(&mut objects, &mut vspace, slot);
+    let uart = uart::open(&mut objects, &mut vspace, slot);
+    *SERIAL.0.lock() = Some(uart);
+    sel4::log::set_logger(&SERIAL).expect("the only logger");
     let irq = Cap::<cap_type::IrqHandler>::from_bits(slot);
     irq.set_notification(notification)
         .expect("bind the notification");
     irq.ack().expect("ack");
-    let _ = writeln!(uart, "serial-echo: ready, type a line");
+    info!(target: "serial-echo", "ready, type a line");
 
     let mut line = [0u8; 80];
     let mut len = 0;
@@ -290,7 +336,9 @@ fn main(bootinfo: &'static BootInfo) {
         while let Some(byte) = uart.get() {
             if byte == b'\r' || byte == b'\n' {
                 let text = core::str::from_utf8(&line[..len]).unwrap_or("(not UTF-8)");
-                let _ = writeln!(uart, "\nserial-echo: you typed {text:?}");
+                uart.put(b'\r');
+                uart.put(b'\n');
+                info!(target: "serial-echo", "you typed {text:?}");
                 len = 0;
             } else {
                 uart.put(byte);

@@ -59,6 +59,7 @@ mod fault;
 mod generated;
 mod invocations;
 mod ipc;
+pub mod log;
 mod object;
 mod rights;
 pub mod sync;

@@ -1,4 +1,5 @@
-//! Locks for the threads of one address space: [`RawMutex`] and [`Mutex`].
+//! Locks for the threads of one address space: [`RawMutex`] and [`Mutex`]; and [`OnceCell`],
+//! a value set once.
 //!
 //! A lock is a counter in memory plus a notification to sleep on (a "benaphore"): taking a
 //! free lock or releasing one that nobody waits for is one atomic instruction, and a thread
@@ -247,5 +248,94 @@ impl<T: ?Sized> Drop for MutexGuard<'_, T> {
 impl<T: ?Sized + fmt::Debug> fmt::Debug for MutexGuard<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(&**self, f)
+    }
+}
+
+/// A value set once, then read by any thread: `static` configuration such as the global
+/// logger ([`crate::log::set_logger`]). Setting and reading take no lock.
+pub struct OnceCell<T> {
+    state: core::sync::atomic::AtomicU8,
+    value: UnsafeCell<core::mem::MaybeUninit<T>>,
+}
+
+const EMPTY: u8 = 0;
+const SETTING: u8 = 1;
+const READY: u8 = 2;
+
+// SAFETY: the value is written once, before `state` says READY (release), and only read after
+// a reader saw READY (acquire); sharing it needs `T: Sync`, handing it over `T: Send`.
+unsafe impl<T: Send + Sync> Sync for OnceCell<T> {}
+
+impl<T> OnceCell<T> {
+    /// An empty cell.
+    pub const fn new() -> Self {
+        Self {
+            state: core::sync::atomic::AtomicU8::new(EMPTY),
+            value: UnsafeCell::new(core::mem::MaybeUninit::uninit()),
+        }
+    }
+
+    /// The value, once set.
+    pub fn get(&self) -> Option<&T> {
+        (self.state.load(Ordering::Acquire) == READY).then(|| {
+            // SAFETY: READY: the value was written and is never written again.
+            unsafe { (*self.value.get()).assume_init_ref() }
+        })
+    }
+
+    /// Sets the value; gives `value` back if the cell was set (or being set) already.
+    ///
+    /// # Errors
+    ///
+    /// `Err(value)` when another value got there first.
+    pub fn set(&self, value: T) -> Result<(), T> {
+        if self
+            .state
+            .compare_exchange(EMPTY, SETTING, Ordering::Acquire, Ordering::Relaxed)
+            .is_err()
+        {
+            return Err(value);
+        }
+        // SAFETY: this thread alone moved the state to SETTING, so it alone writes.
+        unsafe { (*self.value.get()).write(value) };
+        self.state.store(READY, Ordering::Release);
+        Ok(())
+    }
+
+    /// The value, set by `init` first if the cell is empty. Threads that find it empty at
+    /// once each run `init`; the first result is kept, and a thread whose result came second
+    /// yields until the first is there.
+    pub fn get_or_init(&self, init: impl FnOnce() -> T) -> &T {
+        if let Some(value) = self.get() {
+            return value;
+        }
+        let _ = self.set(init());
+        loop {
+            if let Some(value) = self.get() {
+                return value;
+            }
+            crate::yield_now();
+        }
+    }
+}
+
+impl<T> Default for OnceCell<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T> Drop for OnceCell<T> {
+    fn drop(&mut self) {
+        if *self.state.get_mut() == READY {
+            // SAFETY: READY: the value was written, and it is dropped once, here.
+            unsafe { self.value.get_mut().assume_init_drop() }
+        }
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for OnceCell<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("OnceCell").field(&self.get()).finish()
     }
 }

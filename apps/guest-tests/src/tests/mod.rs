@@ -20,6 +20,7 @@ mod cnode;
 mod fault;
 mod ipc;
 mod irq;
+mod log;
 #[cfg(sel4_cfg_KERNEL_MCS)]
 mod mcs;
 mod misc;
@@ -109,6 +110,8 @@ test_lists! {
         ),
         t("heap", &[], misc::heap),
         t("mutex_between_threads", &[], sync::mutex_between_threads),
+        t("log_levels_and_logger", &[], log::logger),
+        t("once_cell", &[], log::once_cell),
         t("debug_calls", &["Tcb::debug_name"], misc::debug_calls),
         t(
             "untyped_retype",
