@@ -227,7 +227,26 @@ function(_sel4_rust_generate_bindings)
         VERBATIM
     )
     cmake_policy(POP)
-    add_custom_target(sel4_rust_bindings DEPENDS "${gen}/.stamp" "${gen}/abi_check.stamp")
+    # The platform's memory and device regions from the kernel build's description of it
+    # (sel4_sys::platform); without one (an older kernel) sel4-sys says it is unknown.
+    get_filename_component(kernel_bin "${kernel_config_dir}" DIRECTORY)
+    set(platform_info "${kernel_bin}/gen_headers/plat/machine/platform_gen.json")
+    set(platform_stamp)
+    if(EXISTS "${platform_info}")
+        set(platform_stamp "${gen}/platform.stamp")
+        add_custom_command(
+            OUTPUT "${platform_stamp}"
+            BYPRODUCTS "${gen}/platform.rs"
+            COMMAND ${generator_env} -m sel4gen.platform --platform-info "${platform_info}" --out "${gen}"
+            COMMAND "${CMAKE_COMMAND}" -E touch "${platform_stamp}"
+            DEPENDS "${platform_info}" ${generator_files}
+            COMMENT "Generating the Rust platform description"
+            VERBATIM
+        )
+    else()
+        file(REMOVE "${gen}/platform.rs" "${gen}/platform.stamp")
+    endif()
+    add_custom_target(sel4_rust_bindings DEPENDS "${gen}/.stamp" "${gen}/abi_check.stamp" ${platform_stamp})
     set(SEL4_RUST_GENERATED_DIR "${gen}" CACHE INTERNAL "")
 endfunction()
 

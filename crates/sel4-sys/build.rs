@@ -130,6 +130,31 @@ fn main() {
         }
     }
 
+    // `src/platform.rs` includes the platform description when the generator wrote one (a
+    // build with a kernel build beside it), else tables that say there is none.
+    let platform = dir.join("platform.rs");
+    println!("cargo::rerun-if-changed={}", platform.display());
+    let platform = if platform.is_file() {
+        platform
+    } else {
+        let out =
+            PathBuf::from(env::var_os("OUT_DIR").unwrap_or_else(|| fail("OUT_DIR is not set")));
+        let empty = out.join("platform.rs");
+        let text = "/// Whether the build described its platform (it did not).\n\
+                    pub const KNOWN: bool = false;\n\
+                    /// The RAM the kernel manages (unknown).\n\
+                    pub const MEMORY: &[PhysRegion] = &[];\n\
+                    /// The device regions user level may map (unknown).\n\
+                    pub const DEVICES: &[PhysRegion] = &[];\n";
+        fs::write(&empty, text)
+            .unwrap_or_else(|err| fail(&format!("cannot write {}: {err}", empty.display())));
+        empty
+    };
+    println!(
+        "cargo::rustc-env=SEL4_SYS_PLATFORM_RS={}",
+        platform.display()
+    );
+
     // `src/lib.rs` includes `env!("SEL4_SYS_GENERATED_DIR")/bindings.rs`: make that absolute.
     println!("cargo::rustc-env={DIR_VAR}={}", dir.display());
     // For dependents' build scripts: DEP_SEL4_GENERATED_DIR and DEP_SEL4_CFG_RUSTFLAGS.

@@ -55,6 +55,9 @@ pub mod ipc_buffer;
 )]
 pub mod syscalls;
 
+#[deny(missing_docs)]
+pub mod platform;
+
 /// libsel4's C API in Rust, with C linkage (cargo feature `c-api`).
 #[cfg(feature = "c-api")]
 #[deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]

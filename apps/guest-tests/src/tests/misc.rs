@@ -192,3 +192,29 @@ pub fn debug_calls(ctx: &mut Ctx) -> Outcome {
     sel4::debug::dump_scheduler();
     Ok(())
 }
+
+/// The build's platform description (`sel4::sys::platform`) agrees with the kernel's boot
+/// information: every RAM untyped lies in a memory region, every device untyped in a device
+/// region. Nothing to compare where the build describes no platform (x86).
+pub fn platform_regions(ctx: &mut Ctx) -> Outcome {
+    use sel4::sys::platform::{DEVICES, KNOWN, MEMORY};
+    if !KNOWN {
+        return check(MEMORY.is_empty() && DEVICES.is_empty(), || {
+            "tables of an unknown platform".into()
+        });
+    }
+    check(!MEMORY.is_empty(), || "no memory region".into())?;
+    for ut in ctx.bootinfo.untypeds() {
+        let regions = if ut.is_device { DEVICES } else { MEMORY };
+        // A word: u32 on 32-bit platforms, whose regions are u64 all the same.
+        #[allow(clippy::unnecessary_cast)]
+        let (start, size) = (ut.paddr as u64, 1u64 << ut.size_bits);
+        check(regions.iter().any(|r| r.holds(start, size)), || {
+            format!(
+                "{:?} at {start:#x} (2^{} bytes, device: {}) is in no region of {regions:x?}",
+                ut.cap, ut.size_bits, ut.is_device
+            )
+        })?;
+    }
+    Ok(())
+}

@@ -109,6 +109,7 @@ test_lists! {
             misc::bootinfo,
         ),
         t("heap", &[], misc::heap),
+        t("platform_regions", &[], misc::platform_regions),
         t("mutex_between_threads", &[], sync::mutex_between_threads),
         t("log_levels_and_logger", &[], log::logger),
         t("once_cell", &[], log::once_cell),
