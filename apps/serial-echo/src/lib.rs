@@ -21,9 +21,8 @@ sel4_runtime::main!(main);
 /// QEMU virt's PL011 (Arm): 32-bit registers.
 #[cfg(sel4_cfg_PLAT_QEMU_ARM_VIRT)]
 mod uart {
-    use core::ptr::{read_volatile, write_volatile};
-
     pub(crate) use super::open_mapped as open;
+    use super::Mmio;
 
     /// Where the machine puts the UART, and its interrupt (SPI 1).
     pub const PADDR: sel4::sys::seL4_Word = 0x0900_0000;
@@ -41,12 +40,12 @@ mod uart {
     /// The UART, through its mapped registers.
     #[derive(Clone, Copy)]
     pub struct Uart {
-        regs: *mut u8,
+        regs: Mmio,
     }
 
     impl Uart {
         /// The UART whose registers are mapped at `regs`, its receive interrupt enabled.
-        pub fn new(regs: *mut u8) -> Self {
+        pub fn new(regs: Mmio) -> Self {
             let uart = Self { regs };
             uart.write(ICR, 0x7ff);
             uart.write(IMSC, INT_RX);
@@ -54,13 +53,11 @@ mod uart {
         }
 
         fn read(&self, reg: usize) -> u32 {
-            // SAFETY: `regs` maps the UART's page, and `reg` is one of its registers.
-            unsafe { read_volatile(self.regs.add(reg).cast::<u32>()) }
+            self.regs.read(reg)
         }
 
         fn write(&self, reg: usize, value: u32) {
-            // SAFETY: as in `read`.
-            unsafe { write_volatile(self.regs.add(reg).cast::<u32>(), value) }
+            self.regs.write(reg, value);
         }
 
         pub fn put(&self, byte: u8) {
@@ -82,9 +79,8 @@ mod uart {
 /// QEMU virt's NS16550A (RISC-V): byte registers.
 #[cfg(sel4_cfg_PLAT_QEMU_RISCV_VIRT)]
 mod uart {
-    use core::ptr::{read_volatile, write_volatile};
-
     pub(crate) use super::open_mapped as open;
+    use super::Mmio;
 
     /// Where the machine puts the UART, and its interrupt at the PLIC.
     pub const PADDR: sel4::sys::seL4_Word = 0x1000_0000;
@@ -100,25 +96,23 @@ mod uart {
     /// The UART, through its mapped registers.
     #[derive(Clone, Copy)]
     pub struct Uart {
-        regs: *mut u8,
+        regs: Mmio,
     }
 
     impl Uart {
         /// The UART whose registers are mapped at `regs`, its receive interrupt enabled.
-        pub fn new(regs: *mut u8) -> Self {
+        pub fn new(regs: Mmio) -> Self {
             let uart = Self { regs };
             uart.write(IER, IER_RX);
             uart
         }
 
         fn read(&self, reg: usize) -> u8 {
-            // SAFETY: `regs` maps the UART's page, and `reg` is one of its registers.
-            unsafe { read_volatile(self.regs.add(reg)) }
+            self.regs.read(reg)
         }
 
         fn write(&self, reg: usize, value: u8) {
-            // SAFETY: as in `read`.
-            unsafe { write_volatile(self.regs.add(reg), value) }
+            self.regs.write(reg, value);
         }
 
         pub fn put(&self, byte: u8) {
@@ -224,6 +218,24 @@ mod uart {
     }
 }
 
+/// Registers mapped from device memory: volatile reads and writes at byte offsets.
+#[cfg(any(sel4_cfg_PLAT_QEMU_ARM_VIRT, sel4_cfg_PLAT_QEMU_RISCV_VIRT))]
+#[derive(Clone, Copy)]
+struct Mmio(*mut u8);
+
+#[cfg(any(sel4_cfg_PLAT_QEMU_ARM_VIRT, sel4_cfg_PLAT_QEMU_RISCV_VIRT))]
+impl Mmio {
+    fn read<T: Copy>(self, offset: usize) -> T {
+        // SAFETY: the pointer maps the device's page, and `offset` is one of its registers.
+        unsafe { core::ptr::read_volatile(self.0.add(offset).cast::<T>()) }
+    }
+
+    fn write<T>(self, offset: usize, value: T) {
+        // SAFETY: as in `read`.
+        unsafe { core::ptr::write_volatile(self.0.add(offset).cast::<T>(), value) }
+    }
+}
+
 /// For a UART of memory-mapped registers (Arm, RISC-V): maps them from device memory, puts
 /// the handler of its interrupt in `irq_slot` and enables the receive interrupt.
 #[cfg(any(sel4_cfg_PLAT_QEMU_ARM_VIRT, sel4_cfg_PLAT_QEMU_RISCV_VIRT))]
@@ -241,7 +253,7 @@ fn open_mapped(
     sel4::init_thread::IRQ_CONTROL
         .get(uart::IRQ, sel4::init_thread::CNODE, irq_slot, depth)
         .expect("the UART's IRQ handler");
-    uart::Uart::new(regs)
+    uart::Uart::new(Mmio(regs))
 }
 
 #[cfg(any(

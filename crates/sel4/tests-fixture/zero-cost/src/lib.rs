@@ -115,17 +115,23 @@ pub unsafe extern "C" fn raw_endpoint_call(ep: seL4_Word, word: seL4_Word) -> se
     }
 }
 
+/// `reply` as a `ReplyTo`: the reply object on MCS kernels, unused on the others.
+#[inline(always)]
+fn reply_to(reply: seL4_Word) -> sel4::ReplyTo {
+    #[cfg(sel4_cfg_KERNEL_MCS)]
+    return sel4::ReplyTo::object(Cap::from_bits(reply));
+    #[cfg(not(sel4_cfg_KERNEL_MCS))]
+    {
+        let _ = reply;
+        sel4::ReplyTo::IMPLICIT
+    }
+}
+
 /// The mode-neutral server receive: `reply` is the reply object on MCS kernels and unused on
 /// the others, as in the raw form.
 #[no_mangle]
 pub extern "C" fn typed_server_recv(ep: seL4_Word, reply: seL4_Word) -> seL4_Word {
-    #[cfg(sel4_cfg_KERNEL_MCS)]
-    let reply_to = sel4::ReplyTo::object(Cap::from_bits(reply));
-    #[cfg(not(sel4_cfg_KERNEL_MCS))]
-    let reply_to = {
-        let _ = reply;
-        sel4::ReplyTo::IMPLICIT
-    };
+    let reply_to = reply_to(reply);
     let (info, badge) = Cap::<cap_type::Endpoint>::from_bits(ep).recv_into(reply_to);
     info.label() ^ badge
 }
@@ -150,13 +156,7 @@ pub extern "C" fn typed_server_reply_recv(
     reply: seL4_Word,
     word: seL4_Word,
 ) -> seL4_Word {
-    #[cfg(sel4_cfg_KERNEL_MCS)]
-    let reply_to = sel4::ReplyTo::object(Cap::from_bits(reply));
-    #[cfg(not(sel4_cfg_KERNEL_MCS))]
-    let reply_to = {
-        let _ = reply;
-        sel4::ReplyTo::IMPLICIT
-    };
+    let reply_to = reply_to(reply);
     sel4::set_mr(0, word);
     let ep = Cap::<cap_type::Endpoint>::from_bits(ep);
     let (info, badge) = ep.reply_recv_into(MessageInfo::new(0, 0, 0, 1), reply_to);
