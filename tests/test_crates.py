@@ -69,7 +69,6 @@ BUILDS = [
     ("frame_map", []),
     ("fault_handler", []),
     ("ipc_bench", []),
-    ("serial_echo", []),
     # libsel4's C API in Rust (the symbols C calls under SEL4_RUST_LIBSEL4).
     ("sel4-sys", ["c-api"]),
     ("sel4_libsel4", []),
