@@ -42,7 +42,10 @@ impl Ctx {
 }
 
 /// `Ok(value)` or a failure naming what was attempted.
-pub fn ok<T>(result: sel4::Result<T>, what: &str) -> core::result::Result<T, Failure> {
+pub fn ok<T, E: core::fmt::Display>(
+    result: core::result::Result<T, E>,
+    what: &str,
+) -> core::result::Result<T, Failure> {
     result.map_err(|err| format!("{what}: unexpected {err}"))
 }
 

@@ -5,13 +5,124 @@
 //! next object (the kernel's free index, which it mirrors), so it asks only an untyped that has
 //! room: no retype fails, and the kernel prints no error. It never frees: it is meant for a root
 //! server that builds its system once at start-up, as the examples do.
+//!
+//! A request it cannot satisfy returns an [`AllocError`]: what was asked for and why it could
+//! not be had. It converts into the [`sel4::Error`] the kernel would have given (`?` works in
+//! functions returning [`sel4::Result`]).
+
+use core::fmt;
 
 use sel4::sys::config::MAX_NUM_BOOTINFO_UNTYPED_CAPS;
 use sel4::sys::seL4_Word;
 use sel4::{
-    cap_type, init_thread, BootInfo, Cap, CapType, Error, FixedSizeObject, ObjectBlueprint,
-    ReplyTo, Result,
+    cap_type, init_thread, BootInfo, Cap, CapType, Error, FixedSizeObject, ObjectBlueprint, ReplyTo,
 };
+
+/// What an [`ObjectAllocator`] was asked for, as its [`AllocError`] reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Request {
+    /// An empty slot of the root CNode ([`ObjectAllocator::alloc_slot`]).
+    Slot,
+    /// An object of a fixed-size type ([`ObjectAllocator::allocate_fixed`]).
+    Object {
+        /// The name of its capability type (`"Endpoint"`, ...).
+        type_name: &'static str,
+        /// Its size, as a power of two in bytes.
+        size_bits: seL4_Word,
+    },
+    /// An object described by a blueprint ([`ObjectAllocator::allocate`]).
+    Blueprint(ObjectBlueprint),
+    /// The device frame at a physical address ([`ObjectAllocator::device_frame`]).
+    DeviceFrame {
+        /// The address asked for, rounded down to its page.
+        paddr: seL4_Word,
+    },
+}
+
+/// Why an [`ObjectAllocator`] request failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shortage {
+    /// The root CNode has no empty slot left.
+    Slots,
+    /// No RAM untyped has room for an object of `2^size_bits` bytes.
+    Memory {
+        /// The size that did not fit, as a power of two in bytes.
+        size_bits: seL4_Word,
+    },
+    /// No device untyped covers the address.
+    NoDevice,
+    /// The device untyped covering the address has given its frame already.
+    DeviceTaken,
+    /// The kernel refused the retype (a size out of its range, ...).
+    Kernel(Error),
+}
+
+/// A failed [`ObjectAllocator`] request: what was asked for, and why it failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AllocError {
+    /// What was asked for.
+    pub request: Request,
+    /// Why it could not be had.
+    pub shortage: Shortage,
+}
+
+impl AllocError {
+    /// The kernel's error for the same failure: [`Error::NotEnoughMemory`] for a shortage of
+    /// slots or memory or a device frame given already, [`Error::InvalidArgument`] for an
+    /// address no device untyped covers, the kernel's own error for a refused retype.
+    pub const fn error(&self) -> Error {
+        match self.shortage {
+            Shortage::Slots | Shortage::Memory { .. } | Shortage::DeviceTaken => {
+                Error::NotEnoughMemory
+            }
+            Shortage::NoDevice => Error::InvalidArgument,
+            Shortage::Kernel(error) => error,
+        }
+    }
+}
+
+impl From<AllocError> for Error {
+    fn from(e: AllocError) -> Self {
+        e.error()
+    }
+}
+
+impl fmt::Display for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Slot => write!(f, "a slot"),
+            Self::Object {
+                type_name,
+                size_bits,
+            } => write!(f, "a {type_name} object of 2^{size_bits} bytes"),
+            Self::Blueprint(blueprint) => write!(f, "an object {blueprint:?}"),
+            Self::DeviceFrame { paddr } => write!(f, "the device frame at {paddr:#x}"),
+        }
+    }
+}
+
+impl fmt::Display for Shortage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Slots => write!(f, "the root CNode has no empty slot left"),
+            Self::Memory { size_bits } => {
+                write!(f, "no RAM untyped has 2^{size_bits} bytes free")
+            }
+            Self::NoDevice => write!(f, "no device untyped covers it"),
+            Self::DeviceTaken => write!(f, "its device untyped has given its frame already"),
+            Self::Kernel(error) => write!(f, "the kernel refused the retype: {error}"),
+        }
+    }
+}
+
+impl fmt::Display for AllocError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot allocate {}: {}", self.request, self.shortage)
+    }
+}
+
+/// The result of an [`ObjectAllocator`] request.
+pub type Result<T> = core::result::Result<T, AllocError>;
 
 /// Slots and objects for a root server; see the [module documentation](self).
 #[derive(Debug)]
@@ -50,10 +161,13 @@ impl ObjectAllocator {
     ///
     /// # Errors
     ///
-    /// [`Error::NotEnoughMemory`] when no empty slot is left.
+    /// [`Shortage::Slots`] when no empty slot is left.
     pub fn alloc_slot(&mut self) -> Result<seL4_Word> {
         if self.next_slot >= self.end_slot {
-            return Err(Error::NotEnoughMemory);
+            return Err(AllocError {
+                request: Request::Slot,
+                shortage: Shortage::Slots,
+            });
         }
         self.next_slot += 1;
         Ok(self.next_slot - 1)
@@ -63,12 +177,15 @@ impl ObjectAllocator {
     ///
     /// # Errors
     ///
-    /// [`Error::NotEnoughMemory`] when no slot is left or no RAM untyped has room; the
-    /// kernel's error when it refuses the blueprint ([`Error::RangeError`] for a bad size).
+    /// [`Shortage::Slots`] or [`Shortage::Memory`] when no slot is left or no RAM untyped has
+    /// room; [`Shortage::Kernel`] when the kernel refuses the blueprint
+    /// ([`Error::RangeError`] for a size out of its range).
     pub fn allocate(&mut self, blueprint: ObjectBlueprint) -> Result<Cap<cap_type::Unspecified>> {
-        self.create(blueprint.physical_size_bits(), |untyped, slot| {
-            untyped.retype(blueprint, init_thread::CNODE.slots(slot, 1))
-        })
+        self.create(
+            Request::Blueprint(blueprint),
+            blueprint.physical_size_bits(),
+            |untyped, slot| untyped.retype(blueprint, init_thread::CNODE.slots(slot, 1)),
+        )
     }
 
     /// [`allocate`](Self::allocate), with the capability typed as `T` (which the caller
@@ -78,8 +195,16 @@ impl ObjectAllocator {
     }
 
     /// Creates one object of the fixed-size type `T` (a TCB, an endpoint, a page, ...).
+    ///
+    /// # Errors
+    ///
+    /// As [`allocate`](Self::allocate).
     pub fn allocate_fixed<T: FixedSizeObject>(&mut self) -> Result<Cap<T>> {
-        self.create(T::SIZE_BITS, |untyped, slot| {
+        let request = Request::Object {
+            type_name: T::NAME,
+            size_bits: T::SIZE_BITS,
+        };
+        self.create(request, T::SIZE_BITS, |untyped, slot| {
             untyped.retype_one::<T>(init_thread::CNODE, slot).map(drop)
         })
         .map(Cap::cast)
@@ -89,10 +214,12 @@ impl ObjectAllocator {
     /// room, that still has room for an object of `2^size_bits` bytes.
     fn create(
         &mut self,
+        request: Request,
         size_bits: seL4_Word,
-        mut retype: impl FnMut(Cap<cap_type::Untyped>, seL4_Word) -> Result<()>,
+        mut retype: impl FnMut(Cap<cap_type::Untyped>, seL4_Word) -> sel4::Result<()>,
     ) -> Result<Cap<cap_type::Unspecified>> {
-        let slot = self.alloc_slot()?;
+        let fail = |shortage| AllocError { request, shortage };
+        let slot = self.alloc_slot().map_err(|e| fail(e.shortage))?;
         let list = self.bootinfo.untyped_list();
         let size: seL4_Word = 1 << size_bits;
         for step in 0..list.len() {
@@ -121,12 +248,12 @@ impl ObjectAllocator {
                 Err(other) => {
                     // Nothing was created: the slot is still empty, hand it out again.
                     self.next_slot -= 1;
-                    return Err(other);
+                    return Err(fail(Shortage::Kernel(other)));
                 }
             }
         }
         self.next_slot -= 1;
-        Err(Error::NotEnoughMemory)
+        Err(fail(Shortage::Memory { size_bits }))
     }
 
     /// A capability to the 4 KiB frame of device memory at physical address `paddr` (rounded
@@ -139,22 +266,26 @@ impl ObjectAllocator {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidArgument`] when no device untyped covers `paddr`;
-    /// [`Error::NotEnoughMemory`] when slots run out or the untyped gave its frame already; the
-    /// kernel's error of a failed retype.
+    /// [`Shortage::NoDevice`] when no device untyped covers `paddr`; [`Shortage::Slots`]
+    /// when slots run out; [`Shortage::DeviceTaken`] when the untyped gave its frame already;
+    /// [`Shortage::Kernel`] for a failed retype.
     pub fn device_frame(&mut self, paddr: seL4_Word) -> Result<Cap<cap_type::Frame>> {
         let page_bits = cap_type::Frame::SIZE_BITS;
         let paddr = paddr & !((1 << page_bits) - 1);
+        let fail = |shortage| AllocError {
+            request: Request::DeviceFrame { paddr },
+            shortage,
+        };
         let list = self.bootinfo.untyped_list();
         let Some(index) = list
             .iter()
             .position(|u| u.isDevice != 0 && u.paddr <= paddr && paddr - u.paddr < 1 << u.sizeBits)
         else {
-            return Err(Error::InvalidArgument);
+            return Err(fail(Shortage::NoDevice));
         };
         let bits = seL4_Word::from(list[index].sizeBits);
         if self.used[index] != 0 {
-            return Err(Error::NotEnoughMemory);
+            return Err(fail(Shortage::DeviceTaken));
         }
         self.used[index] = 1 << bits;
         let mut untyped: Cap<cap_type::Untyped> =
@@ -162,22 +293,26 @@ impl ObjectAllocator {
         let (mut base, mut bits) = (list[index].paddr, bits);
         while bits > page_bits {
             bits -= 1;
-            let halves = self.alloc_slot()?;
-            self.alloc_slot()?;
-            untyped.retype(
-                ObjectBlueprint::Untyped {
-                    size_bits: bits as usize,
-                },
-                init_thread::CNODE.slots(halves, 2),
-            )?;
+            let halves = self.alloc_slot().map_err(|e| fail(e.shortage))?;
+            self.alloc_slot().map_err(|e| fail(e.shortage))?;
+            untyped
+                .retype(
+                    ObjectBlueprint::Untyped {
+                        size_bits: bits as usize,
+                    },
+                    init_thread::CNODE.slots(halves, 2),
+                )
+                .map_err(|e| fail(Shortage::Kernel(e)))?;
             let upper = paddr >= base + (1 << bits);
             if upper {
                 base += 1 << bits;
             }
             untyped = Cap::from_bits(halves + seL4_Word::from(upper));
         }
-        let slot = self.alloc_slot()?;
-        untyped.retype_one::<cap_type::Frame>(init_thread::CNODE, slot)?;
+        let slot = self.alloc_slot().map_err(|e| fail(e.shortage))?;
+        untyped
+            .retype_one::<cap_type::Frame>(init_thread::CNODE, slot)
+            .map_err(|e| fail(Shortage::Kernel(e)))?;
         Ok(Cap::from_bits(slot))
     }
 

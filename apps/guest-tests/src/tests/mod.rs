@@ -124,6 +124,7 @@ test_lists! {
             &["Untyped::retype"],
             untyped::retype_errors,
         ),
+        t("object_allocator_errors", &[], untyped::allocator_errors),
         t(
             "cnode_copy_mint_delete",
             &["CNode::copy", "CNode::mint", "CNode::delete"],

@@ -1,9 +1,12 @@
 //! Untyped memory: retype, with each kind of error.
 
+use alloc::string::ToString;
+
 use sel4::debug::CapTag;
 use sel4::{cap_type, init_thread, Cap, Error, ObjectBlueprint};
+use sel4_runtime::objects::{AllocError, Request, Shortage};
 
-use crate::harness::{equal, fails_with, ok, Ctx, Outcome};
+use crate::harness::{check, equal, fails_with, ok, Ctx, Outcome};
 
 fn small_untyped(
     ctx: &mut Ctx,
@@ -134,5 +137,70 @@ pub fn retype_errors(ctx: &mut Ctx) -> Outcome {
         ),
         Error::FailedLookup,
         "destination is not a CNode (invalid capability)",
+    )
+}
+
+/// The allocator's errors name what was asked for; a request no untyped can hold never reaches
+/// the kernel, one the kernel refuses leaves the slot it would have used free.
+pub fn allocator_errors(ctx: &mut Ctx) -> Outcome {
+    let ram = ctx
+        .bootinfo
+        .untyped_list()
+        .iter()
+        .filter(|u| u.isDevice == 0);
+    let largest = ram.clone().map(|u| u.sizeBits).max().unwrap_or(0);
+    let slots = ctx.objects.free_slots();
+    let too_big = ObjectBlueprint::Untyped {
+        size_bits: usize::from(largest) + 1,
+    };
+    let err = ctx.objects.allocate(too_big).err();
+    let expected = AllocError {
+        request: Request::Blueprint(too_big),
+        shortage: Shortage::Memory {
+            size_bits: sel4::sys::seL4_Word::from(largest) + 1,
+        },
+    };
+    equal(err, Some(expected), "an untyped larger than any")?;
+    check(
+        expected.to_string()
+            == alloc::format!(
+                "cannot allocate an object {too_big:?}: no RAM untyped has 2^{} bytes free",
+                largest + 1
+            ),
+        || alloc::format!("the message: {expected}"),
+    )?;
+    equal(
+        Error::from(expected),
+        Error::NotEnoughMemory,
+        "as a kernel error",
+    )?;
+    let tiny = ObjectBlueprint::Untyped { size_bits: 2 };
+    equal(
+        ctx.objects.allocate(tiny).err(),
+        Some(AllocError {
+            request: Request::Blueprint(tiny),
+            shortage: Shortage::Kernel(Error::RangeError),
+        }),
+        "an untyped below the kernel's minimum",
+    )?;
+    equal(ctx.objects.free_slots(), slots, "slots left")?;
+    let ram_paddr = ram.map(|u| u.paddr).next().unwrap_or(0);
+    equal(
+        ctx.objects
+            .device_frame(ram_paddr)
+            .err()
+            .map(|e| e.shortage),
+        Some(Shortage::NoDevice),
+        "a device frame in RAM",
+    )?;
+    // After the failures, the allocator still works, one slot per object.
+    ok(
+        ctx.objects.allocate_fixed::<cap_type::Endpoint>(),
+        "an endpoint",
+    )?;
+    equal(
+        ctx.objects.free_slots(),
+        slots - 1,
+        "slots left after one object",
     )
 }
