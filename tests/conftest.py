@@ -24,3 +24,17 @@ def config_dir(name: str) -> Path:
 @pytest.fixture(params=CONFIGS or [pytest.param(None, marks=pytest.mark.skip(reason=f"no interface data at {INTERFACES}"))])
 def config_name(request: pytest.FixtureRequest) -> str:
     return request.param
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Known without pytest-xdist too (tests/buildgroups.py).
+    config.addinivalue_line("markers", "xdist_group(name): run in the worker of this group (pytest-xdist)")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Group each test not in a build directory's group with its module (tests/buildgroups.py);
+    first, so that pytest-xdist's own hook sees the groups."""
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))

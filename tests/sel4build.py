@@ -11,6 +11,8 @@ implicitly: each configure_and_build starts from an empty build directory.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import functools
 import importlib.util
 import os
@@ -21,6 +23,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,6 +59,21 @@ def missing_prerequisites() -> str:
     return "; ".join(parts)
 
 
+@contextlib.contextmanager
+def _exclusive(lock: Path) -> Iterator[None]:
+    """Hold the lock file ``lock`` (waiting for it): the suite's workers set up one workspace
+    at a time."""
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("w") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        yield
+
+
+def _setup(ws: Path, args: list[str]) -> subprocess.CompletedProcess[str]:
+    with _exclusive(ws.parent / f".{ws.name}.lock"):
+        return subprocess.run([sys.executable, str(SETUP), *args, str(ws)], capture_output=True, text=True)
+
+
 @functools.cache
 def workspace(release: str | None = None) -> tuple[Path | None, str]:
     """The workspace made by scripts/setup-workspace, or (None, why it cannot be had).
@@ -71,7 +89,7 @@ def workspace(release: str | None = None) -> tuple[Path | None, str]:
         return None, why
     ws = WORKSPACE if release is None else WORKSPACE.parent / f"workspace-{release}"
     which = [] if release is None else ["--release", release, "--fallback"]
-    r = subprocess.run([sys.executable, str(SETUP), *which, str(ws)], capture_output=True, text=True)
+    r = _setup(ws, which)
     if r.returncode != 0:
         # The script's error line names the URL that could not be cloned and what to do.
         err = [ln for ln in r.stderr.splitlines() if "error" in ln] or r.stderr.splitlines()[-3:]
@@ -92,8 +110,7 @@ def sel4test_workspace() -> tuple[Path | None, str]:
     if shutil.which("protoc") is None:
         return None, "protoc not installed (apt-get install protobuf-compiler): sel4test's nanopb needs it"
     ws = WORKSPACE.parent / "workspace-sel4test"
-    r = subprocess.run([sys.executable, str(SETUP), "--manifest", str(SEL4TEST_MANIFEST), str(ws)],
-                       capture_output=True, text=True)
+    r = _setup(ws, ["--manifest", str(SEL4TEST_MANIFEST)])
     if r.returncode != 0:
         err = [ln for ln in r.stderr.splitlines() if "error" in ln] or r.stderr.splitlines()[-3:]
         return None, "scripts/setup-workspace failed: " + " ".join(err).strip()
@@ -285,6 +302,29 @@ def missing_platform_tools(key: str) -> str:
 #: without -D): switching the app resets these too.
 APP_DEFAULTS = {"SEL4_RUST_APP": "hello", "SEL4_RUST_HELLO_PANIC": "OFF", "SEL4_RUST_LIBSEL4": "OFF"}
 _SHARED: dict[tuple[Path, str], Path] = {}
+#: The lock of each shared build directory this process builds in, held until it exits.
+_OWNED: dict[Path, int] = {}
+
+
+def _own(bdir: Path) -> None:
+    """Claim the shared build directory ``bdir`` for this process, for as long as it runs.
+
+    The suite runs in several processes (pytest-xdist); each builds its own platforms. Two
+    processes switching the app of one build directory would boot each other's images, so
+    the second one stops here, naming what to fix.
+    """
+    if bdir in _OWNED:
+        return
+    fd = os.open(f"{bdir}.lock", os.O_CREAT | os.O_RDWR, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise RuntimeError(
+            f"{bdir} is being built by another process (another pytest worker): the tests of one "
+            "shared build directory must run in one worker (mark them with tests/buildgroups.py)"
+        ) from None
+    _OWNED[bdir] = fd
 
 
 def platform_build(ws: Path, key: str, **app: str) -> Build:
@@ -296,6 +336,7 @@ def platform_build(ws: Path, key: str, **app: str) -> Build:
     A failed first build is not shared: the next call starts afresh.
     """
     options = ["-DSIMULATION=TRUE", *PLATFORMS[key]]
+    _own(ws / f"build-{key}")
     app_options = [f"-D{name}={value}" for name, value in {**APP_DEFAULTS, **app}.items()]
     if (ws, key) in _SHARED:
         return reconfigure_and_build(_SHARED[ws, key], app_options)

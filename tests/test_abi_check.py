@@ -16,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import buildgroups
 import pytest
 import sel4build
 from conftest import ROOT, config_dir
@@ -45,6 +46,7 @@ def _check_command(build_dir: Path) -> list[str]:
     return shlex.split(next(part for part in line.split(" && ") if "sel4gen.abicheck" in part))
 
 
+@buildgroups.mark("qemu-arm-virt")
 def test_a_build_checks_its_values_and_a_wrong_one_fails_by_name(tmp_path: Path) -> None:
     ws, why = sel4build.workspace()
     if ws is None:

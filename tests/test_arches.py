@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import buildgroups
 import pytest
 import sel4build
 from sel4gen.archinfo import ARCHES
@@ -30,7 +31,7 @@ ARCH_PLATFORMS: dict[str, str] = {
 }
 
 
-@pytest.fixture(params=list(ARCH_PLATFORMS))
+@pytest.fixture(params=[buildgroups.on(key, key) for key in ARCH_PLATFORMS])
 def platform(request: pytest.FixtureRequest) -> tuple[str, str]:
     if why := sel4build.missing_platform_tools(request.param):
         pytest.skip(why)

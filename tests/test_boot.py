@@ -13,6 +13,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import buildgroups
 import pytest
 import sel4build
 from bitfieldcheck import compare
@@ -43,7 +44,7 @@ def check_hello(out: str) -> None:
     assert "ram" in untyped
 
 
-@pytest.mark.parametrize("platform", ["qemu-arm-virt", "zynqmp"])
+@pytest.mark.parametrize("platform", [buildgroups.on(p, p) for p in ("qemu-arm-virt", "zynqmp")])
 def test_boot_hello(platform: str, tmp_path: Path) -> None:
     bdir = build(platform)
     check_hello(boot(bdir, "hello: done, suspending"))
@@ -56,6 +57,7 @@ def test_boot_hello(platform: str, tmp_path: Path) -> None:
         compare(specs, tmp_path, seed=len(platform), headers=headers)
 
 
+@buildgroups.mark("qemu-arm-virt-mcs")
 def test_boot_hello_mcs() -> None:
     # MCS renumbers system calls and invocation labels; the bindings must follow.
     bdir = build("qemu-arm-virt-mcs")
@@ -64,6 +66,7 @@ def test_boot_hello_mcs() -> None:
     check_hello(boot(bdir, "hello: done, suspending"))
 
 
+@buildgroups.mark("qemu-arm-virt-smp")
 def test_boot_hello_smp_with_hypervisor() -> None:
     # -DSMP=ON: the kernel has 4 nodes, ./simulate gives QEMU 4 cores, the elfloader starts them
     # (which needs the hypervisor kernel on qemu-arm-virt, turned on by the settings).
@@ -77,6 +80,7 @@ def test_boot_hello_smp_with_hypervisor() -> None:
     assert "hello: node 0 of 4" in out
 
 
+@buildgroups.mark("qemu-arm-virt")
 def test_boot_panic_prints_message_and_location() -> None:
     line = next(n for n, text in enumerate(HELLO_SRC.read_text().splitlines(), 1) if "panic!(" in text)
     bdir = build("qemu-arm-virt", SEL4_RUST_HELLO_PANIC="ON")
@@ -85,6 +89,7 @@ def test_boot_panic_prints_message_and_location() -> None:
     assert "hello: done" not in out
 
 
+@buildgroups.mark("qemu-arm-virt")
 def test_boot_c_calls_rust() -> None:
     bdir = build("qemu-arm-virt", SEL4_RUST_APP="c-calls-rust")
     check_c_calls_rust(boot(bdir, "c-calls-rust: done, suspending"))
@@ -100,6 +105,7 @@ def check_c_calls_rust(out: str) -> None:
 C_CALLS = ("seL4_DebugPutChar", "seL4_TCB_Suspend")
 
 
+@buildgroups.mark("zynqmp")
 def test_c_code_runs_libsel4_in_rust() -> None:
     """SEL4_RUST_LIBSEL4=ON: the C root server's libsel4 calls (its own and its libraries')
     run sel4-sys's C API, and the program still works. The proof is in the final ELF: each
@@ -125,6 +131,7 @@ def test_c_code_runs_libsel4_in_rust() -> None:
         assert re.search(rf"\bbl\s+{address:x} <{name}>", code), f"no C code calls {name}"
 
 
+@buildgroups.mark("qemu-arm-virt")
 def test_c_code_keeps_libsel4_in_c_by_default() -> None:
     """Without the option the C root server's libsel4 calls stay libsel4's C (static inline
     functions: inlined, or local copies): no call reaches a global definition, which is what

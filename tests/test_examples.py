@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+import buildgroups
 import kernelbuild
 import pytest
 import sel4build
@@ -76,7 +77,7 @@ RUNS = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("platform, app", RUNS, ids=[f"{p}-{a}" for p, a in RUNS])
+@pytest.mark.parametrize("platform, app", [buildgroups.on(p, p, a, id=f"{p}-{a}") for p, a in RUNS])
 def test_example_boots_and_prints(platform: str, app: str) -> None:
     assert WS is not None
     if why := sel4build.missing_platform_tools(platform):
@@ -89,7 +90,9 @@ def test_example_boots_and_prints(platform: str, app: str) -> None:
 RELEASE_RUNS = [(r, app) for r in kernelbuild.RELEASES if r != str(NEWEST) for app in EXAMPLES]
 
 
-@pytest.mark.parametrize("release, app", RELEASE_RUNS, ids=[f"{r}-{a}" for r, a in RELEASE_RUNS])
+@pytest.mark.parametrize(
+    "release, app", [buildgroups.on("qemu-arm-virt", r, a, release=r, id=f"{r}-{a}") for r, a in RELEASE_RUNS]
+)
 def test_example_boots_on_release(release: str, app: str) -> None:
     ws, why = sel4build.workspace(release)
     if ws is None:

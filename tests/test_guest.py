@@ -12,6 +12,7 @@ import re
 import shutil
 from pathlib import Path
 
+import buildgroups
 import guestsuite
 import pytest
 import sel4build
@@ -234,7 +235,7 @@ RUNS: dict[str, tuple[str, bool]] = {
 
 
 @pytest.mark.skipif(WS is None, reason=WHY_NOT)
-@pytest.mark.parametrize("platform", list(RUNS))
+@pytest.mark.parametrize("platform", [buildgroups.on(p, p) for p in RUNS])
 def test_guest_suite_passes_in_qemu(platform: str) -> None:
     assert WS is not None
     sel4_arch, mcs = RUNS[platform]

@@ -16,6 +16,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import buildgroups
 import pytest
 import sel4build
 from conftest import ROOT
@@ -61,7 +62,7 @@ def test_the_filter_leaves_out_only_the_test_named() -> None:
         assert pattern.search(other), other
 
 
-@pytest.mark.parametrize("name", list(CONFIGS))
+@pytest.mark.parametrize("name", [buildgroups.on(f"sel4test:rust-{n}", n) for n in CONFIGS])
 def test_sel4test_passes_with_libsel4_in_rust(name: str) -> None:
     assert WS is not None
     options, platform, prefix = CONFIGS[name]

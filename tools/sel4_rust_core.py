@@ -251,7 +251,10 @@ def write_target_spec(rustc: Path, base: str, fields: Sequence[tuple[str, str]],
     text = json.dumps(spec, indent=2, sort_keys=True) + "\n"
     out.parent.mkdir(parents=True, exist_ok=True)
     if not out.is_file() or out.read_text() != text:
-        out.write_text(text)
+        # Renamed into place: a build reading the file meanwhile sees the old or the new one.
+        staged = out.with_name(f".{out.name}.{os.getpid()}")
+        staged.write_text(text)
+        staged.replace(out)
     return out
 
 
