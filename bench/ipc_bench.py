@@ -121,16 +121,35 @@ class Side:
 # ---- building -------------------------------------------------------------------------------------
 
 
-def build(ws: Path, name: str, options: list[str], lang: str) -> Path:
-    """configure_and_build in ws/build-<name>; its directory, or BenchError naming the log."""
+def build(ws: Path, name: str, options: list[str], what: str, reuse: bool = False) -> Path:
+    """configure_and_build in ws/build-<name> (with ``reuse``, the one there, after an
+    incremental ninja); its directory, or BenchError naming what failed and its log."""
+    bdir = ws / f"build-{name}"
+    if reuse:
+        if not (bdir / "simulate").exists():
+            raise BenchError(f"{what}: --reuse but no built {bdir}/simulate; run once without --reuse")
+        log = bdir / "build.log"
+        with log.open("wb") as f:
+            rc = subprocess.run(["ninja"], cwd=bdir, stdin=subprocess.DEVNULL, stdout=f, stderr=subprocess.STDOUT).returncode
+        if rc != 0:
+            raise BenchError(f"{what} build: ninja exited {rc} (log: {log})")
+        return bdir
     b = sel4build.configure_and_build(ws, name, options)
-    if b.ok:
-        return b.dir
-    step, rc, log = (
-        ("init-build.sh", b.configure_rc, b.configure_log) if b.configure_rc != 0 else ("ninja", b.build_rc, b.build_log)
-    )
-    state = "timed out" if rc is None else f"exited {rc}"
-    raise BenchError(f"{lang} build: {step} {state} (log: {log})")
+    if not b.ok:
+        raise BenchError(f"{what} build: {b.failure(0).splitlines()[0]}")
+    return b.dir
+
+
+def c_workspace(ws: Path, cws: Path) -> None:
+    """A fresh workspace at cws for bench/c-ipc, sharing ws's checkouts."""
+    shutil.rmtree(cws, ignore_errors=True)
+    files = {f.name: f.read_text() for f in C_PROJECT.iterdir() if f.is_file()}
+    sel4build.project_workspace(ws, cws, "c-ipc", files)
+
+
+def c_options(ws: Path, arch: BenchArch) -> list[str]:
+    """init-build.sh's options for bench/c-ipc on ``arch``."""
+    return [*arch.init_options, *(o.format(ws=ws) for o in arch.c_options)]
 
 
 def c_build_dir(arch: BenchArch) -> Path:
@@ -141,30 +160,16 @@ def rust_build_dir(ws: Path, arch: BenchArch) -> Path:
     return ws / f"build-{RUST_BUILD_NAME}-{arch.name}"
 
 
-def build_c(ws: Path, arch: BenchArch) -> Path:
+def build_c(ws: Path, arch: BenchArch, reuse: bool = False) -> Path:
     cws = c_build_dir(arch).parent
-    shutil.rmtree(cws, ignore_errors=True)
-    files = {f.name: f.read_text() for f in C_PROJECT.iterdir() if f.is_file()}
-    sel4build.project_workspace(ws, cws, "c-ipc", files)
-    c_options = [o.format(ws=ws) for o in arch.c_options]
-    return build(cws, "c-ipc", [*arch.init_options, *c_options], f"{arch.name} C")
+    if not reuse:
+        c_workspace(ws, cws)
+    return build(cws, "c-ipc", c_options(ws, arch), f"{arch.name} C", reuse)
 
 
-def build_rust(ws: Path, arch: BenchArch) -> Path:
+def build_rust(ws: Path, arch: BenchArch, reuse: bool = False) -> Path:
     name = rust_build_dir(ws, arch).name.removeprefix("build-")
-    return build(ws, name, [*arch.init_options, f"-DSEL4_RUST_APP={RUST_APP}"], f"{arch.name} Rust")
-
-
-def existing_build(bdir: Path, lang: str) -> Path:
-    """For --reuse: a build directory that has a ./simulate, after an incremental ninja."""
-    if not (bdir / "simulate").exists():
-        raise BenchError(f"{lang}: --reuse but no built {bdir}/simulate; run once without --reuse")
-    log = bdir / "build.log"
-    with log.open("wb") as f:
-        rc = subprocess.run(["ninja"], cwd=bdir, stdin=subprocess.DEVNULL, stdout=f, stderr=subprocess.STDOUT).returncode
-    if rc != 0:
-        raise BenchError(f"{lang} build: ninja exited {rc} (log: {log})")
-    return bdir
+    return build(ws, name, [*arch.init_options, f"-DSEL4_RUST_APP={RUST_APP}"], f"{arch.name} Rust", reuse)
 
 
 def kernel_config(bdir: Path) -> dict[str, object]:
@@ -298,12 +303,8 @@ def run_arch(ws: Path, arch: BenchArch, runs: int, timeout: float, reuse: bool) 
     """Build and boot both languages for one architecture; a failure ends up in .error."""
     result = ArchResult(arch)
     try:
-        if reuse:
-            c_dir = existing_build(c_build_dir(arch), f"{arch.name} C")
-            rust_dir = existing_build(rust_build_dir(ws, arch), f"{arch.name} Rust")
-        else:
-            c_dir = build_c(ws, arch)
-            rust_dir = build_rust(ws, arch)
+        c_dir = build_c(ws, arch, reuse)
+        rust_dir = build_rust(ws, arch, reuse)
         result.differences = config_differences(c_dir, rust_dir)
         result.c = run_side(c_dir, "C", runs, timeout, arch.frequency)
         result.rust = run_side(rust_dir, "Rust", runs, timeout, arch.frequency)

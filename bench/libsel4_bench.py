@@ -66,27 +66,15 @@ class ArchResult:
     errors: list[str] = field(default_factory=list)
 
 
-def build(ws: Path, name: str, options: list[str], reuse: bool, what: str) -> Path:
-    bdir = ws / f"build-{name}"
-    if reuse:
-        return ipc_bench.existing_build(bdir, what)
-    b = sel4build.configure_and_build(ws, name, options)
-    if not b.ok:
-        raise ipc_bench.BenchError(f"{what}: {b.failure(0).splitlines()[0]}")
-    return b.dir
-
-
 def c_ipc(ws: Path, arch: BenchArch, variant: str, reuse: bool) -> Path:
     """bench/c-ipc in a workspace of its own for this variant, built."""
     cws = WORK / arch.name / f"{variant.lower()}-ws"
     if not reuse:
-        shutil.rmtree(cws, ignore_errors=True)
-        files = {f.name: f.read_text() for f in ipc_bench.C_PROJECT.iterdir() if f.is_file()}
-        sel4build.project_workspace(ws, cws, "c-ipc", files)
-    options = [*arch.init_options, *(o.format(ws=ws) for o in arch.c_options)]
+        ipc_bench.c_workspace(ws, cws)
+    options = ipc_bench.c_options(ws, arch)
     if variant == "Rust":
         options += RUST_OPTIONS
-    return build(cws, "c-ipc", options, reuse, f"{arch.name} c-ipc, libsel4 in {variant}")
+    return ipc_bench.build(cws, "c-ipc", options, f"{arch.name} c-ipc, libsel4 in {variant}", reuse)
 
 
 def section_sizes(elf: Path, prefix: str) -> Sizes:
@@ -123,7 +111,7 @@ def run_arch(ws: Path, arch: BenchArch, args: argparse.Namespace) -> ArchResult:
     for variant, extra in (("C", []), ("Rust", RUST_OPTIONS)):
         try:
             what = f"{arch.name} sel4test, libsel4 in {variant}"
-            bdir = build(sws, f"bench-{variant.lower()}-{arch.name}", [*options, *extra], args.reuse, what)
+            bdir = ipc_bench.build(sws, f"bench-{variant.lower()}-{arch.name}", [*options, *extra], what, args.reuse)
         except ipc_bench.BenchError as e:
             result.errors.append(str(e))
             continue

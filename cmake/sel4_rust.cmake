@@ -343,6 +343,30 @@ set(SEL4_RUST_CODEGEN_FLAGS "${codegen_flags}" CACHE INTERNAL "")
 # Written only when missing or different (file(CONFIGURE)), so reconfiguring relinks nothing.
 file(CONFIGURE OUTPUT "${CMAKE_BINARY_DIR}/sel4-rust/empty.c" CONTENT "/* An executable needs a source; the code is Rust. */\n")
 
+# Corrosion's cargo step (the custom target _cargo-build_<crate>) has no COMMENT, so ninja
+# shows its whole command line, and it does so on every build: cargo runs each time to see
+# whether anything changed. Corrosion takes no COMMENT, so add_custom_target is wrapped: while
+# sel4_rust_import_crates imports (_SEL4_RUST_NAME_CARGO_STEPS), the cargo step gets a
+# one-line description. Every call is passed on exactly as made: bracket arguments keep
+# semicolons, empty arguments and generator expressions as they are. Defined once, because a
+# second definition would make _add_custom_target name the first one and recurse. Older CMake
+# than 3.18 (no cmake_language) keeps Corrosion's command line.
+get_property(_sel4_rust_wrapped GLOBAL PROPERTY SEL4_RUST_WRAPPED_ADD_CUSTOM_TARGET)
+if(NOT _sel4_rust_wrapped AND CMAKE_VERSION VERSION_GREATER_EQUAL 3.18)
+    set_property(GLOBAL PROPERTY SEL4_RUST_WRAPPED_ADD_CUSTOM_TARGET TRUE)
+    function(add_custom_target name)
+        set(code "_add_custom_target(")
+        math(EXPR last "${ARGC} - 1")
+        foreach(i RANGE 0 ${last})
+            string(APPEND code " [=======[${ARGV${i}}]=======]")
+        endforeach()
+        if(_SEL4_RUST_NAME_CARGO_STEPS AND name MATCHES "^_cargo-build_(.+)$")
+            string(APPEND code " COMMENT [=======[Building Rust crate ${CMAKE_MATCH_1} (cargo)]=======]")
+        endif()
+        cmake_language(EVAL CODE "${code})")
+    endfunction()
+endif()
+
 # ----------------------------------------------------------------------------- API
 
 function(sel4_rust_import_crates)
@@ -410,6 +434,7 @@ function(sel4_rust_import_crates)
         # nothing did (warnings and errors still print). Corrosion's --verbose excludes it.
         list(APPEND cargo_flags --quiet)
     endif()
+    set(_SEL4_RUST_NAME_CARGO_STEPS TRUE)
     corrosion_import_crate(
         MANIFEST_PATH "${workspace_manifest}"
         CRATES ${ARG_CRATES}

@@ -179,7 +179,7 @@ pub fn allocator_errors(ctx: &mut Ctx) -> Outcome {
         ctx.objects.allocate(tiny).err(),
         Some(AllocError {
             request: Request::Blueprint(tiny),
-            shortage: Shortage::Kernel(Error::RangeError),
+            shortage: Shortage::Kernel(Error::InvalidArgument),
         }),
         "an untyped below the kernel's minimum",
     )?;
