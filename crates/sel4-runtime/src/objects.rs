@@ -163,9 +163,14 @@ impl ObjectAllocator {
     ///
     /// [`Shortage::Slots`] when no empty slot is left.
     pub fn alloc_slot(&mut self) -> Result<seL4_Word> {
+        self.slot_for(Request::Slot)
+    }
+
+    /// An empty slot for `request`, which a shortage of slots is reported against.
+    fn slot_for(&mut self, request: Request) -> Result<seL4_Word> {
         if self.next_slot >= self.end_slot {
             return Err(AllocError {
-                request: Request::Slot,
+                request,
                 shortage: Shortage::Slots,
             });
         }
@@ -219,7 +224,7 @@ impl ObjectAllocator {
         mut retype: impl FnMut(Cap<cap_type::Untyped>, seL4_Word) -> sel4::Result<()>,
     ) -> Result<Cap<cap_type::Unspecified>> {
         let fail = |shortage| AllocError { request, shortage };
-        let slot = self.alloc_slot().map_err(|e| fail(e.shortage))?;
+        let slot = self.slot_for(request)?;
         let list = self.bootinfo.untyped_list();
         let size: seL4_Word = 1 << size_bits;
         for step in 0..list.len() {
@@ -272,10 +277,8 @@ impl ObjectAllocator {
     pub fn device_frame(&mut self, paddr: seL4_Word) -> Result<Cap<cap_type::Frame>> {
         let page_bits = cap_type::Frame::SIZE_BITS;
         let paddr = paddr & !((1 << page_bits) - 1);
-        let fail = |shortage| AllocError {
-            request: Request::DeviceFrame { paddr },
-            shortage,
-        };
+        let request = Request::DeviceFrame { paddr };
+        let fail = |shortage| AllocError { request, shortage };
         let list = self.bootinfo.untyped_list();
         let Some(index) = list
             .iter()
@@ -293,8 +296,8 @@ impl ObjectAllocator {
         let (mut base, mut bits) = (list[index].paddr, bits);
         while bits > page_bits {
             bits -= 1;
-            let halves = self.alloc_slot().map_err(|e| fail(e.shortage))?;
-            self.alloc_slot().map_err(|e| fail(e.shortage))?;
+            let halves = self.slot_for(request)?;
+            self.slot_for(request)?;
             untyped
                 .retype(
                     ObjectBlueprint::Untyped {
@@ -309,7 +312,7 @@ impl ObjectAllocator {
             }
             untyped = Cap::from_bits(halves + seL4_Word::from(upper));
         }
-        let slot = self.alloc_slot().map_err(|e| fail(e.shortage))?;
+        let slot = self.slot_for(request)?;
         untyped
             .retype_one::<cap_type::Frame>(init_thread::CNODE, slot)
             .map_err(|e| fail(Shortage::Kernel(e)))?;
