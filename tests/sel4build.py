@@ -69,9 +69,15 @@ def _exclusive(lock: Path) -> Iterator[None]:
         yield
 
 
-def _setup(ws: Path, args: list[str]) -> subprocess.CompletedProcess[str]:
+def _setup(ws: Path, args: list[str]) -> tuple[Path | None, str]:
+    """scripts/setup-workspace <args> <ws>: (ws, "") or (None, why it failed)."""
     with _exclusive(ws.parent / f".{ws.name}.lock"):
-        return subprocess.run([sys.executable, str(SETUP), *args, str(ws)], capture_output=True, text=True)
+        r = subprocess.run([sys.executable, str(SETUP), *args, str(ws)], capture_output=True, text=True)
+    if r.returncode != 0:
+        # The script's error line names the URL that could not be cloned and what to do.
+        err = [ln for ln in r.stderr.splitlines() if "error" in ln] or r.stderr.splitlines()[-3:]
+        return None, "scripts/setup-workspace failed: " + " ".join(err).strip()
+    return ws, ""
 
 
 @functools.cache
@@ -89,12 +95,7 @@ def workspace(release: str | None = None) -> tuple[Path | None, str]:
         return None, why
     ws = WORKSPACE if release is None else WORKSPACE.parent / f"workspace-{release}"
     which = [] if release is None else ["--release", release, "--fallback"]
-    r = _setup(ws, which)
-    if r.returncode != 0:
-        # The script's error line names the URL that could not be cloned and what to do.
-        err = [ln for ln in r.stderr.splitlines() if "error" in ln] or r.stderr.splitlines()[-3:]
-        return None, "scripts/setup-workspace failed: " + " ".join(err).strip()
-    return ws, ""
+    return _setup(ws, which)
 
 
 #: The sel4test workspace's manifest: seL4's regression suite with this project beside it.
@@ -110,11 +111,7 @@ def sel4test_workspace() -> tuple[Path | None, str]:
     if shutil.which("protoc") is None:
         return None, "protoc not installed (apt-get install protobuf-compiler): sel4test's nanopb needs it"
     ws = WORKSPACE.parent / "workspace-sel4test"
-    r = _setup(ws, ["--manifest", str(SEL4TEST_MANIFEST)])
-    if r.returncode != 0:
-        err = [ln for ln in r.stderr.splitlines() if "error" in ln] or r.stderr.splitlines()[-3:]
-        return None, "scripts/setup-workspace failed: " + " ".join(err).strip()
-    return ws, ""
+    return _setup(ws, ["--manifest", str(SEL4TEST_MANIFEST)])
 
 
 def _run(cmd: list[str], cwd: Path, log: Path, timeout: float) -> int | None:
