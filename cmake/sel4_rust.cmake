@@ -63,9 +63,10 @@ if(SEL4_RUST_LIBSEL4 AND NOT LibSel4FunctionAttributes STREQUAL "public")
             "-DLibSel4FunctionAttributes=public (it is '${LibSel4FunctionAttributes}')"
     )
 endif()
-# Cargo's own profiles and those the workspace's Cargo.toml defines: anything else would fail
-# deep in the build, inside a cargo command line.
-file(STRINGS "${SEL4_RUST_SOURCE_DIR}/Cargo.toml" _sel4_rust_profile_lines REGEX "^\\[profile\\.[A-Za-z0-9_-]+\\]")
+# Cargo's own profiles and those this project defines (.cargo/config.toml, which cargo reads
+# for every crate of this repository): anything else would fail deep in the build, inside a
+# cargo command line.
+file(STRINGS "${SEL4_RUST_SOURCE_DIR}/.cargo/config.toml" _sel4_rust_profile_lines REGEX "^\\[profile\\.[A-Za-z0-9_-]+\\]")
 set(_sel4_rust_profiles dev release test bench)
 foreach(line IN LISTS _sel4_rust_profile_lines)
     string(REGEX REPLACE "^\\[profile\\.([A-Za-z0-9_-]+)\\].*" "\\1" name "${line}")

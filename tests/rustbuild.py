@@ -22,8 +22,9 @@ Compiles for one target share a cargo target directory (:func:`default_target_di
 ``rustflags`` are applied to the crates being compiled (the workspace members) only: they go
 through a ``RUSTC_WORKSPACE_WRAPPER`` script whose path encodes the flags, which also makes
 cargo recompile the crates when the flags change.
-Dependencies by path are not workspace members and do not get ``rustflags``; crates such as
-``sel4-sys`` take their configuration ``cfg``s from their build script instead.
+Dependencies by path are not workspace members and do not get ``rustflags``; flags every
+crate needs (a kernel configuration's ``cfg``s, as the CMake integration gives them in
+``RUSTFLAGS``) go in ``all_rustflags`` instead.
 """
 
 from __future__ import annotations
@@ -316,6 +317,7 @@ def check_crate(
     rustflags: Sequence[str] = (),
     build: bool = False,
     *,
+    all_rustflags: Sequence[str] = (),
     features: Sequence[str] = (),
     cargo_args: Sequence[str] = (),
     clippy: bool = False,
@@ -332,6 +334,8 @@ def check_crate(
     * ``rustflags``: extra rustc arguments for the crates being compiled (workspace members),
       e.g. ``["-Dwarnings"]`` or the lines of a ``cfg.rustflags`` file; not applied to ``core``
       or to path dependencies.
+    * ``all_rustflags``: extra rustc arguments for every crate cargo compiles (path
+      dependencies too; ``core`` is prebuilt), as ``RUSTFLAGS`` gives them.
     * ``features``: cargo features to enable; ``cargo_args``: more arguments for cargo.
     * ``clippy``: compile the workspace members with ``toolchain.clippy_driver`` so that
       clippy's lints run as well (with ``-Dwarnings`` in ``rustflags`` they fail the build).
@@ -372,7 +376,7 @@ def check_crate(
     )
     target = target_arg(toolchain, triple, tdir)
     sysroot = f"--sysroot={sysroot_for(toolchain, target)}"
-    run_env["CARGO_ENCODED_RUSTFLAGS"] = sysroot
+    run_env["CARGO_ENCODED_RUSTFLAGS"] = "\x1f".join([sysroot, *(str(f) for f in all_rustflags)])
     if clippy and toolchain.clippy_driver is None:
         raise RuntimeError(f"no clippy-driver for {toolchain.version} beside {toolchain.rustc}: install Debian's rust-web-clippy")
     wrapper = _wrapper(tdir, rustflags, toolchain.clippy_driver if clippy else None)
@@ -383,7 +387,7 @@ def check_crate(
 
     if doc:
         # rustdoc needs the configuration's cfgs too; the flags hold no white space.
-        run_env["RUSTDOCFLAGS"] = " ".join([sysroot, *(str(f) for f in rustflags)])
+        run_env["RUSTDOCFLAGS"] = " ".join([sysroot, *(str(f) for f in [*all_rustflags, *rustflags])])
     command = [
         str(toolchain.cargo),
         "doc" if doc else "build" if build else "check",

@@ -1,4 +1,4 @@
-"""The Rust workspace (root Cargo.toml): the typed crate, the root-server runtime, the examples.
+"""The Rust crates (the root Cargo.toml's workspace) and the examples (a workspace each).
 
 Uses tests/rustbuild.py (Debian's Rust with -Zbuild-std, offline) and sel4gen's output for
 real configurations. Each test skips, naming what is missing, when a tool is absent.
@@ -26,6 +26,7 @@ import json
 import re
 import shutil
 import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -135,9 +136,15 @@ def generated(tmp_path_factory: pytest.TempPathFactory):
 
 
 def rustflags(gen: Path) -> list[str]:
-    """The flags the CMake integration passes: cfg.rustflags, the TLS model, -D warnings."""
+    """The flags the CMake integration passes every crate in RUSTFLAGS: cfg.rustflags and the
+    TLS model."""
     lines = [line.strip() for line in (gen / "cfg.rustflags").read_text().splitlines() if line.strip()]
-    return [*lines, "-Ztls-model=local-exec", "-Dwarnings"]
+    return [*lines, "-Ztls-model=local-exec"]
+
+
+#: The directory of each package's Cargo.toml, by package name: the crates are members of the
+#: root workspace, each example is a workspace of its own.
+PACKAGE_DIRS = {tomllib.loads((d / "Cargo.toml").read_text())["package"]["name"]: d for d in CRATE_DIRS}
 
 
 def build(
@@ -149,14 +156,14 @@ def build(
     release: bool = False,
     arch: str = "aarch64",
 ) -> subprocess.CompletedProcess[str]:
-    flags = rustflags(gen)
     return rustbuild.check_crate(
         toolchain,
-        ROOT,
+        PACKAGE_DIRS[package],
         arch,
         None,
         env={"SEL4_SYS_GENERATED_DIR": str(gen)},
-        rustflags=flags,
+        all_rustflags=rustflags(gen),
+        rustflags=["-Dwarnings"],
         build=True,
         features=features,
         cargo_args=["-p", package, *(["--release"] if release else [])],
@@ -262,7 +269,8 @@ def test_rustdoc_has_no_warnings(toolchain, generated, config):
         TARGET,
         None,
         env={"SEL4_SYS_GENERATED_DIR": str(gen)},
-        rustflags=rustflags(gen),
+        all_rustflags=rustflags(gen),
+        rustflags=["-Dwarnings"],
         doc=True,
         cargo_args=["-p", "sel4-sys", "-p", "sel4", "-p", "sel4-runtime"],
     )
