@@ -8,6 +8,9 @@ with the same contents, or each new build directory builds core again.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -48,3 +51,41 @@ def test_what_changes_the_libraries_changes_the_key(tmp_path: Path) -> None:
     assert key(first, cache) != key(str(changed), cache)
     assert key(first, cache) != key(first, cache, ("-Ctarget-feature=+crc",))
     assert key(first, cache) != key(CUSTOM.base, cache)
+
+
+def test_a_failed_parallel_build_is_run_again_without(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parallel front end is unstable: its failure (or hang) costs a second build, not the
+    build. Here the first cargo run fails; the second, without -Zthreads, is the one used."""
+    assert TOOLCHAIN is not None
+    runs: list[tuple[str, float | None]] = []
+
+    def fake(command, env, timeout):
+        runs.append((env["CARGO_ENCODED_RUSTFLAGS"], timeout))
+        if len(runs) == 1:
+            return -1, "no result"
+        deps = Path(command[command.index("--target-dir") + 1]) / "aarch64-unknown-none" / "release" / "deps"
+        deps.mkdir(parents=True)
+        (deps / "libcore-0.rlib").write_text("")
+        return 0, ""
+
+    monkeypatch.setattr(sel4_rust_core, "_run_cargo", fake)
+    monkeypatch.setattr(sel4_rust_core, "_front_end_threads", lambda: 2)
+    req = sel4_rust_core.Request(TOOLCHAIN.rustc, TOOLCHAIN.cargo, "aarch64-unknown-none", tmp_path / "cache")
+    sysroot = sel4_rust_core.ensure(req)
+    assert (sysroot / "lib" / "rustlib" / "aarch64-unknown-none" / "lib" / "libcore-0.rlib").is_file()
+    assert [flags.split("\x1f") for flags, _ in runs] == [["-Cembed-bitcode=yes", "-Zthreads=2"], ["-Cembed-bitcode=yes"]]
+    assert runs[0][1] == sel4_rust_core.PARALLEL_TIMEOUT_S and runs[1][1] is None
+
+
+def test_a_hung_build_is_killed_with_its_children() -> None:
+    start = time.monotonic()
+    status, err = sel4_rust_core._run_cargo(["sh", "-c", "sleep 60.4321 & sleep 60.4321"], dict(os.environ), 0.5)
+    assert status == -1 and "no result after" in err
+    assert time.monotonic() - start < 10
+    # Killed processes take a moment to leave the process table.
+    for _ in range(50):
+        left = subprocess.run(["pgrep", "-f", "sleep 60.4321"], capture_output=True, text=True, check=False)
+        if not left.stdout:
+            break
+        time.sleep(0.1)
+    assert left.stdout == "", "a child of the killed build is still running"

@@ -170,6 +170,37 @@ def _cargo_home(home: Path, vendor: Path) -> None:
     (home / "config.toml").write_text(config)
 
 
+#: How long the build with rustc's parallel front end may take before it is given up for one
+#: without (a hang there must not stop the build): many times what core takes on a slow machine.
+PARALLEL_TIMEOUT_S = 1200
+
+
+def _front_end_threads() -> int:
+    """Threads for rustc's front end, one per CPU this process may use (at most 8): core's
+    type checking is most of its build and runs on one thread otherwise (a fifth less wall
+    time on two CPUs)."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cpus = os.cpu_count() or 1
+    return min(cpus, 8)
+
+
+def _run_cargo(command: Sequence[str], env: dict[str, str], timeout: float | None) -> tuple[int, str]:
+    """(exit status, stderr) of ``command``; on timeout the whole process group (cargo and its
+    rustc processes) is killed and the status is -1."""
+    with subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True
+    ) as proc:
+        try:
+            _, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, 9)
+            proc.communicate()
+            return -1, f"no result after {timeout:.0f} s"
+        return proc.returncode, err
+
+
 def _build_into(req: Request, dest: Path, work: Path) -> None:
     library = _library_sources(req.rustc)
     crate = work / "crate"
@@ -183,7 +214,6 @@ def _build_into(req: Request, dest: Path, work: Path) -> None:
             "CARGO_HOME": str(work / "cargo-home"),
             "RUSTC": str(req.rustc),
             "RUSTC_BOOTSTRAP": "1",
-            "CARGO_ENCODED_RUSTFLAGS": "\x1f".join(["-Cembed-bitcode=yes", *req.rustflags]),
         }
     )
     target = str(Path(req.target).resolve()) if req.target.endswith(".json") else req.target
@@ -195,9 +225,20 @@ def _build_into(req: Request, dest: Path, work: Path) -> None:
         f"-Zbuild-std={LIBRARIES}", "-Zbuild-std-features=compiler-builtins-mem",
         *cargo_target_flags(req.target),
     ]  # fmt: skip
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise CoreError(f"building core for {req.target} failed:\n$ {' '.join(command)}\n{done.stderr.strip()}")
+    # The parallel front end is unstable: should it fail or hang, the build runs again without.
+    # Either way the libraries are the same (the thread count is not part of what rustc hashes).
+    threads = _front_end_threads()
+    attempts: list[tuple[list[str], float | None]] = [([], None)]
+    if threads > 1:
+        attempts.insert(0, ([f"-Zthreads={threads}"], PARALLEL_TIMEOUT_S))
+    for extra, timeout in attempts:
+        shutil.rmtree(work / "target", ignore_errors=True)
+        env["CARGO_ENCODED_RUSTFLAGS"] = "\x1f".join(["-Cembed-bitcode=yes", *extra, *req.rustflags])
+        status, err = _run_cargo(command, env, timeout)
+        if status == 0:
+            break
+    else:
+        raise CoreError(f"building core for {req.target} failed:\n$ {' '.join(command)}\n{err.strip()}")
     deps = work / "target" / req.target_name / "release" / "deps"
     libdir = dest / "lib" / "rustlib" / req.target_name / "lib"
     libdir.mkdir(parents=True)
