@@ -51,7 +51,8 @@ pub enum Shortage {
     },
     /// No device untyped covers the address.
     NoDevice,
-    /// The device untyped covering the address has given its frame already.
+    /// The page was given already (or lies in a part of its device untyped that was dropped
+    /// because more than [`SPARE_DEVICE_PIECES`] were left over).
     DeviceTaken,
     /// The kernel refused the retype (a size out of its range, ...).
     Kernel(Error),
@@ -109,7 +110,7 @@ impl fmt::Display for Shortage {
                 write!(f, "no RAM untyped has 2^{size_bits} bytes free")
             }
             Self::NoDevice => write!(f, "no device untyped covers it"),
-            Self::DeviceTaken => write!(f, "its device untyped has given its frame already"),
+            Self::DeviceTaken => write!(f, "the page was given already"),
             Self::Kernel(error) => write!(f, "the kernel refused the retype: {error}"),
         }
     }
@@ -135,6 +136,27 @@ pub struct ObjectAllocator {
     /// For each untyped, the bytes below the kernel's free index: where the next object may
     /// start (it is aligned to its size from there).
     used: [seL4_Word; MAX_NUM_BOOTINFO_UNTYPED_CAPS as usize],
+    /// The parts of device untypeds that splitting them down to a frame left over, for the
+    /// next device frames (disjoint; an empty entry has `size_bits` 0).
+    spare_device: [Piece; SPARE_DEVICE_PIECES],
+}
+
+/// How many left-over parts of device untypeds an [`ObjectAllocator`] keeps. Reaching a page
+/// of a `2^n`-byte untyped leaves `n - 12` of them; beyond this many the smallest are dropped.
+pub const SPARE_DEVICE_PIECES: usize = 64;
+
+/// An untyped capability to `2^size_bits` bytes of device memory at `paddr`.
+#[derive(Debug, Clone, Copy, Default)]
+struct Piece {
+    cptr: seL4_Word,
+    paddr: seL4_Word,
+    size_bits: seL4_Word,
+}
+
+impl Piece {
+    fn covers(&self, paddr: seL4_Word) -> bool {
+        self.size_bits != 0 && self.paddr <= paddr && paddr - self.paddr < 1 << self.size_bits
+    }
 }
 
 impl ObjectAllocator {
@@ -149,6 +171,7 @@ impl ObjectAllocator {
             end_slot: empty.end,
             current: 0,
             used: [0; MAX_NUM_BOOTINFO_UNTYPED_CAPS as usize],
+            spare_device: [Piece::default(); SPARE_DEVICE_PIECES],
         }
     }
 
@@ -266,57 +289,117 @@ impl ObjectAllocator {
     /// [`AddressSpace::map_device_frame`](crate::vspace::AddressSpace::map_device_frame)).
     ///
     /// The frame comes from the device untyped the kernel lists as covering `paddr`, halved
-    /// step by step (two slots per step) down to the page: the other halves are left unused.
-    /// Each device untyped gives one frame this way.
+    /// step by step (two slots per step) down to the page. The halves not taken are kept for
+    /// later calls (up to [`SPARE_DEVICE_PIECES`] of them), so every page of a device untyped
+    /// can be had, in any order.
     ///
     /// # Errors
     ///
     /// [`Shortage::NoDevice`] when no device untyped covers `paddr`; [`Shortage::Slots`]
-    /// when slots run out; [`Shortage::DeviceTaken`] when the untyped gave its frame already;
-    /// [`Shortage::Kernel`] for a failed retype.
+    /// when slots run out; [`Shortage::DeviceTaken`] when the page was given already;
+    /// [`Shortage::Kernel`] for a failed retype. After an error the part of the device
+    /// untyped that was being split is kept for the next call.
     pub fn device_frame(&mut self, paddr: seL4_Word) -> Result<Cap<cap_type::Frame>> {
         let page_bits = cap_type::Frame::SIZE_BITS;
         let paddr = paddr & !((1 << page_bits) - 1);
         let request = Request::DeviceFrame { paddr };
-        let fail = |shortage| AllocError { request, shortage };
+        let mut piece = self
+            .device_piece(paddr)
+            .map_err(|shortage| AllocError { request, shortage })?;
+        let frame = self.split_to_frame(&mut piece, paddr, page_bits);
+        if frame.is_err() {
+            // Intact: the step that failed created nothing from it.
+            self.keep_spare(piece);
+        }
+        frame.map_err(|shortage| AllocError { request, shortage })
+    }
+
+    /// The part of device memory that covers `paddr`: a spare one (taken out of the list), or
+    /// the device untyped the kernel gave, untouched so far.
+    fn device_piece(&mut self, paddr: seL4_Word) -> core::result::Result<Piece, Shortage> {
+        if let Some(spare) = self.spare_device.iter_mut().find(|p| p.covers(paddr)) {
+            return Ok(core::mem::take(spare));
+        }
         let list = self.bootinfo.untyped_list();
-        let Some(index) = list
+        let index = list
             .iter()
             .position(|u| u.isDevice != 0 && u.paddr <= paddr && paddr - u.paddr < 1 << u.sizeBits)
-        else {
-            return Err(fail(Shortage::NoDevice));
-        };
-        let bits = seL4_Word::from(list[index].sizeBits);
+            .ok_or(Shortage::NoDevice)?;
         if self.used[index] != 0 {
-            return Err(fail(Shortage::DeviceTaken));
+            return Err(Shortage::DeviceTaken);
         }
-        self.used[index] = 1 << bits;
-        let mut untyped: Cap<cap_type::Untyped> =
-            Cap::from_bits(self.bootinfo.untyped().start + index as seL4_Word);
-        let (mut base, mut bits) = (list[index].paddr, bits);
-        while bits > page_bits {
-            bits -= 1;
-            let halves = self.slot_for(request)?;
-            self.slot_for(request)?;
-            untyped
+        let size_bits = seL4_Word::from(list[index].sizeBits);
+        self.used[index] = 1 << size_bits;
+        Ok(Piece {
+            cptr: self.bootinfo.untyped().start + index as seL4_Word,
+            paddr: list[index].paddr,
+            size_bits,
+        })
+    }
+
+    /// Halves `piece` down to the page at `paddr`, keeping the other halves, and retypes that
+    /// page into a frame. On failure `piece` is what is left to split.
+    fn split_to_frame(
+        &mut self,
+        piece: &mut Piece,
+        paddr: seL4_Word,
+        page_bits: seL4_Word,
+    ) -> core::result::Result<Cap<cap_type::Frame>, Shortage> {
+        while piece.size_bits > page_bits {
+            if self.free_slots() < 2 {
+                return Err(Shortage::Slots);
+            }
+            let halves = self.next_slot;
+            let half_bits = piece.size_bits - 1;
+            Cap::<cap_type::Untyped>::from_bits(piece.cptr)
                 .retype(
                     ObjectBlueprint::Untyped {
-                        size_bits: bits as usize,
+                        size_bits: half_bits as usize,
                     },
                     init_thread::CNODE.slots(halves, 2),
                 )
-                .map_err(|e| fail(Shortage::Kernel(e)))?;
-            let upper = paddr >= base + (1 << bits);
-            if upper {
-                base += 1 << bits;
-            }
-            untyped = Cap::from_bits(halves + seL4_Word::from(upper));
+                .map_err(Shortage::Kernel)?;
+            self.next_slot += 2;
+            let lower = Piece {
+                cptr: halves,
+                paddr: piece.paddr,
+                size_bits: half_bits,
+            };
+            let upper = Piece {
+                cptr: halves + 1,
+                paddr: piece.paddr + (1 << half_bits),
+                size_bits: half_bits,
+            };
+            let (taken, spare) = if upper.covers(paddr) {
+                (upper, lower)
+            } else {
+                (lower, upper)
+            };
+            self.keep_spare(spare);
+            *piece = taken;
         }
-        let slot = self.slot_for(request)?;
-        untyped
-            .retype_one::<cap_type::Frame>(init_thread::CNODE, slot)
-            .map_err(|e| fail(Shortage::Kernel(e)))?;
+        let slot = self
+            .slot_for(Request::DeviceFrame { paddr })
+            .map_err(|e| e.shortage)?;
+        let untyped = Cap::<cap_type::Untyped>::from_bits(piece.cptr);
+        if let Err(error) = untyped.retype_one::<cap_type::Frame>(init_thread::CNODE, slot) {
+            self.next_slot -= 1;
+            return Err(Shortage::Kernel(error));
+        }
         Ok(Cap::from_bits(slot))
+    }
+
+    /// Keeps `piece` for later device frames; when the list is full, the smallest of it and
+    /// the pieces kept is dropped (its memory stays unused).
+    fn keep_spare(&mut self, piece: Piece) {
+        let smallest = self
+            .spare_device
+            .iter_mut()
+            .min_by_key(|p| p.size_bits)
+            .expect("SPARE_DEVICE_PIECES > 0");
+        if smallest.size_bits < piece.size_bits {
+            *smallest = piece;
+        }
     }
 
     /// What a thread that receives calls replies through ([`sel4::ReplyTo`]), in either kernel

@@ -125,6 +125,7 @@ test_lists! {
             untyped::retype_errors,
         ),
         t("object_allocator_errors", &[], untyped::allocator_errors),
+        t("object_allocator_device_frames", &[], untyped::device_frames),
         t(
             "cnode_copy_mint_delete",
             &["CNode::copy", "CNode::mint", "CNode::delete"],

@@ -204,3 +204,49 @@ pub fn allocator_errors(ctx: &mut Ctx) -> Outcome {
         "slots left after one object",
     )
 }
+
+/// Every page of a device untyped can be had, in any order, and each once: the allocator
+/// keeps the parts it split off on the way to a page.
+pub fn device_frames(ctx: &mut Ctx) -> Outcome {
+    const PAGE: sel4::sys::seL4_Word = 1 << 12;
+    let Some(device) = ctx
+        .bootinfo
+        .untyped_list()
+        .iter()
+        .find(|u| u.isDevice != 0 && u.sizeBits >= 14)
+    else {
+        return check(false, || {
+            "no device untyped of 4 pages or more in the boot information".into()
+        });
+    };
+    // The top page first, then two below it: each comes from a part left over by the one before.
+    for page in [3, 1, 0] {
+        let paddr = device.paddr + page * PAGE;
+        let frame = ok(ctx.objects.device_frame(paddr + 8), "a device frame")?;
+        equal(
+            ok(frame.get_address(), "its address")?,
+            paddr,
+            "the frame's physical address",
+        )?;
+    }
+    let again = device.paddr + PAGE;
+    equal(
+        ctx.objects.device_frame(again).err(),
+        Some(AllocError {
+            request: Request::DeviceFrame { paddr: again },
+            shortage: Shortage::DeviceTaken,
+        }),
+        "a page given already",
+    )?;
+    let slots = ctx.objects.free_slots();
+    ok(
+        ctx.objects.device_frame(device.paddr + 2 * PAGE),
+        "the page between",
+    )?;
+    // A page beside one given already costs one slot: its part was kept whole.
+    equal(
+        ctx.objects.free_slots(),
+        slots - 1,
+        "slots for the page between",
+    )
+}
