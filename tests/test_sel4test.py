@@ -30,6 +30,7 @@ CONFIGS: dict[str, tuple[list[str], str, str]] = {
     "qemu-arm-virt": (["-DPLATFORM=qemu-arm-virt"], "qemu-arm-virt", "aarch64-linux-gnu-"),
     "qemu-arm-virt-mcs": (["-DPLATFORM=qemu-arm-virt", "-DMCS=ON"], "qemu-arm-virt-mcs", "aarch64-linux-gnu-"),
     "riscv64-qemu-riscv-virt": (["-DPLATFORM=qemu-riscv-virt"], "riscv64-qemu-riscv-virt", "riscv64-linux-gnu-"),
+    "x86_64-pc99": (["-DPLATFORM=x86_64"], "x86_64-pc99", "x86_64-linux-gnu-"),
 }
 #: What sel4test prints when every test it ran passed, and when one did not.
 PASSED = re.compile(r"Test suite passed\. (\d+) tests passed\.")
