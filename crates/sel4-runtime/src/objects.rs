@@ -321,20 +321,21 @@ impl ObjectAllocator {
             return Ok(core::mem::take(spare));
         }
         let list = self.bootinfo.untyped_list();
-        let index = list
-            .iter()
-            .position(|u| u.isDevice != 0 && u.paddr <= paddr && paddr - u.paddr < 1 << u.sizeBits)
+        let first = self.bootinfo.untyped().start;
+        let piece_of = |index: usize| Piece {
+            cptr: first + index as seL4_Word,
+            paddr: list[index].paddr,
+            size_bits: seL4_Word::from(list[index].sizeBits),
+        };
+        let index = (0..list.len())
+            .find(|&index| list[index].isDevice != 0 && piece_of(index).covers(paddr))
             .ok_or(Shortage::NoDevice)?;
         if self.used[index] != 0 {
             return Err(Shortage::DeviceTaken);
         }
-        let size_bits = seL4_Word::from(list[index].sizeBits);
-        self.used[index] = 1 << size_bits;
-        Ok(Piece {
-            cptr: self.bootinfo.untyped().start + index as seL4_Word,
-            paddr: list[index].paddr,
-            size_bits,
-        })
+        let piece = piece_of(index);
+        self.used[index] = 1 << piece.size_bits;
+        Ok(piece)
     }
 
     /// Halves `piece` down to the page at `paddr`, keeping the other halves, and retypes that
