@@ -398,8 +398,10 @@ function(sel4_rust_import_crates)
         message(FATAL_ERROR "sel4_rust_import_crates(MANIFEST_PATH ${ARG_MANIFEST_PATH}):\n${err}")
     endif()
     # Corrosion gives each manifest it is handed a cargo target directory of its own. Handing it
-    # the manifest of the crate's cargo workspace lets all the workspace's crates share one, so
-    # that the crates they share are compiled once per build directory, not once per program.
+    # the manifest of the crate's cargo workspace lets all the workspace's crates share one; the
+    # build directory's workspaces (each example is one) share cargo's intermediate files
+    # (--build-dir), so that the sel4 crates are compiled once per build directory, not once
+    # per program.
     execute_process(
         COMMAND
             "${CMAKE_COMMAND}" -E env "CARGO_HOME=${SEL4_RUST_CARGO_HOME}" "${SEL4_RUST_CARGO}"
@@ -420,7 +422,8 @@ function(sel4_rust_import_crates)
         COMMAND
             "${PYTHON3}" "${SEL4_RUST_SOURCE_DIR}/tools/sel4_rust_core.py" cargo-flags --rustc "${SEL4_RUST_RUSTC}"
             --cargo "${SEL4_RUST_CARGO}" --target "${SEL4_RUST_TARGET}" --lockfile
-            "${CMAKE_BINARY_DIR}/sel4-rust/cargo-locks/${key}/Cargo.lock"
+            "${CMAKE_BINARY_DIR}/sel4-rust/cargo-locks/${key}/Cargo.lock" --build-dir
+            "${CMAKE_BINARY_DIR}/sel4-rust/cargo-build"
         OUTPUT_VARIABLE cargo_flags
         ERROR_VARIABLE err
         RESULT_VARIABLE rc

@@ -77,7 +77,22 @@ def _setup(ws: Path, args: list[str]) -> tuple[Path | None, str]:
         # The script's error line names the URL that could not be cloned and what to do.
         err = [ln for ln in r.stderr.splitlines() if "error" in ln] or r.stderr.splitlines()[-3:]
         return None, "scripts/setup-workspace failed: " + " ".join(err).strip()
+    if ws != WORKSPACE:
+        _share_build_cache(ws)
     return ws, ""
+
+
+def _share_build_cache(ws: Path) -> None:
+    """Point ws's seL4 build cache (``.sel4_cache``, where init-build.sh has cmake-tool's
+    memoize.cmake keep musllibc builds, keyed by revision, architecture and flags) at the
+    default workspace's: an architecture's musllibc is then built once in a run for the C root
+    servers and sel4test alike, not once per workspace."""
+    shared = WORKSPACE / ".sel4_cache"
+    shared.mkdir(parents=True, exist_ok=True)
+    try:
+        (ws / ".sel4_cache").symlink_to(shared)
+    except FileExistsError:
+        pass  # linked by another worker, or a cache of its own from an earlier run: both work
 
 
 @functools.cache

@@ -89,3 +89,42 @@ def test_a_hung_build_is_killed_with_its_children() -> None:
             break
         time.sleep(0.1)
     assert left.stdout == "", "a child of the killed build is still running"
+
+
+def test_workspaces_sharing_a_build_dir_compile_their_common_crate_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What CMake gets from ``cargo-flags --build-dir``: two cargo workspaces (two examples)
+    that depend on one path crate (the sel4 crates) compile it once between them, each still
+    with its own target directory for what it makes. The build directory's path has a space
+    and a quote, which the flag's TOML must keep."""
+    assert TOOLCHAIN is not None
+    common = tmp_path / "common"
+    (common / "src").mkdir(parents=True)
+    (common / "Cargo.toml").write_text('[package]\nname = "common"\nversion = "0.1.0"\nedition = "2021"\n')
+    (common / "src" / "lib.rs").write_text("pub fn f() -> u32 { 7 }\n")
+    for app in ("one", "two"):
+        (tmp_path / app / "src").mkdir(parents=True)
+        (tmp_path / app / "Cargo.toml").write_text(
+            f'[workspace]\n[package]\nname = "{app}"\nversion = "0.1.0"\nedition = "2021"\n'
+            '[dependencies]\ncommon = { path = "../common" }\n'
+        )
+        (tmp_path / app / "src" / "lib.rs").write_text("pub fn g() -> u32 { common::f() }\n")
+    build_dir = tmp_path / 'build "dir"'
+    argv = ["cargo-flags", "--rustc", str(TOOLCHAIN.rustc), "--cargo", str(TOOLCHAIN.cargo),
+            "--target", "x86_64-unknown-linux-gnu", "--build-dir", str(build_dir)]  # fmt: skip
+    assert sel4_rust_core.main(argv) == 0
+    flags = capsys.readouterr().out.splitlines()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CARGO_", "RUSTFLAGS"))}
+    env.update({"RUSTC": str(TOOLCHAIN.rustc), "RUSTC_BOOTSTRAP": "1", "CARGO_HOME": str(tmp_path / "home")})
+    compiled: dict[str, str] = {}
+    for app in ("one", "two"):
+        done = subprocess.run(
+            [str(TOOLCHAIN.cargo), "build", "-v", "--offline", *flags, "--target-dir", str(tmp_path / f"target-{app}")],
+            cwd=tmp_path / app, env=env, capture_output=True, text=True, check=False, timeout=300,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        compiled[app] = done.stderr
+        assert (tmp_path / f"target-{app}" / "debug" / f"lib{app}.rlib").is_file(), f"{app}'s library is not in its target"
+    assert "Compiling common" in compiled["one"] and "Compiling common" not in compiled["two"], compiled["two"]
+    assert len(list((build_dir / "debug" / "deps").glob("libcommon-*.rlib"))) == 1

@@ -114,6 +114,12 @@ def check_example(build: sel4build.Build, app: str) -> None:
     assert "Untyped Retype" not in out, f"a retype failed:\n{out[-3000:]}"
     if app in WHOLE_LINES:
         assert not (bad := interleaved_lines(app, out)), f"lines cut by other output: {bad}\n{out[-3000:]}"
+    # Every example is a cargo workspace of its own, yet the build directory compiles the sel4
+    # crates once for all of them: into cargo's build directory they share, not into the
+    # example's own target directory.
+    shared = list((build.dir / "sel4-rust" / "cargo-build").glob("*/*/deps/libsel4_sys-*.rlib"))
+    own = list((build.dir / "cargo").glob("**/libsel4_sys-*.rlib"))
+    assert shared and not own, f"sel4-sys compiled in the shared build directory: {shared}; per example: {own}"
 
 
 def test_the_whole_line_check_catches_cut_lines() -> None:

@@ -11,10 +11,12 @@ or its JSON specification, the flags), and each build passes ``--sysroot`` to ru
     python3 sel4_rust_core.py build --rustc R --cargo C --target T [--cache DIR] [--rustflag F]...
         Build the sysroot unless the cache has it, then print its path.
 
-    python3 sel4_rust_core.py cargo-flags --rustc R --target T [--cargo C --lockfile L]
+    python3 sel4_rust_core.py cargo-flags --rustc R --target T [--cargo C --lockfile L --build-dir D]
         Print, one per line, what cargo needs besides --target to build for T; with
         --lockfile, also what makes cargo keep the workspace's lock file at L (outside the
-        sources, which a build then leaves untouched).
+        sources, which a build then leaves untouched); with --build-dir, what makes cargo keep
+        its intermediate files in D (shared by several workspaces: what they have in common
+        is compiled once).
     python3 sel4_rust_core.py spec --rustc R --base B --set FIELD=VALUE... --out FILE.json
         Write the specification of a target Rust does not have built in: rustc's own of the
         built-in target B with the fields given changed (tools/sel4gen/archinfo.py lists them).
@@ -112,9 +114,22 @@ def lockfile_flags(cargo_version: tuple[int, int], lockfile: Path) -> list[str]:
     """What makes cargo read and write the workspace's lock file at ``lockfile`` instead of
     beside the workspace's Cargo.toml: ``resolver.lockfile-path``, stable from cargo 1.97 on
     and unstable (``-Zlockfile-path``, with RUSTC_BOOTSTRAP=1) before."""
-    value = '"' + str(lockfile).replace("\\", "\\\\").replace('"', '\\"') + '"'
     unstable = ["-Zlockfile-path"] if cargo_version < (1, 97) else []
-    return [*unstable, "--config", f"resolver.lockfile-path={value}"]
+    return [*unstable, "--config", f"resolver.lockfile-path={_toml_string(lockfile)}"]
+
+
+def build_dir_flags(cargo_version: tuple[int, int], build_dir: Path) -> list[str]:
+    """What makes cargo keep its intermediate files (dependencies, fingerprints) in
+    ``build_dir`` while the final artifacts stay in the target directory: ``build.build-dir``,
+    stable from cargo 1.91 on and unstable (``-Zbuild-dir``) before. Workspaces that share it
+    share the crates they build alike; cargo locks it while it builds."""
+    unstable = ["-Zbuild-dir"] if cargo_version < (1, 91) else []
+    return [*unstable, "--config", f"build.build-dir={_toml_string(build_dir)}"]
+
+
+def _toml_string(path: Path) -> str:
+    """``path`` as a TOML basic string (what ``--config KEY=VALUE`` parses)."""
+    return '"' + str(path).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def cargo_release(cargo: Path) -> tuple[int, int]:
@@ -318,6 +333,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--cache", type=Path, default=None, help="the cache directory (default: see above)")
     ap.add_argument("--rustflag", action="append", default=[], help="a rustc flag for the libraries (repeatable)")
     ap.add_argument("--lockfile", type=Path, help="with cargo-flags: where cargo keeps the lock file")
+    ap.add_argument("--build-dir", type=Path, help="with cargo-flags: where cargo keeps intermediate files")
     ap.add_argument("--stamp", type=Path, help="with build: touch this file afterwards (for the build tool)")
     args = ap.parse_args(argv)
     if args.action == "spec":
@@ -333,14 +349,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.target is None:
             ap.error("cargo-flags needs --target")
         flags = cargo_target_flags(args.target)
-        if args.lockfile is not None:
+        if args.lockfile is not None or args.build_dir is not None:
             if args.cargo is None:
-                ap.error("cargo-flags --lockfile needs --cargo")
+                ap.error("cargo-flags --lockfile and --build-dir need --cargo")
             try:
-                flags += lockfile_flags(cargo_release(args.cargo), args.lockfile.absolute())
+                release = cargo_release(args.cargo)
             except CoreError as e:
                 print(f"sel4_rust_core: error: {e}", file=sys.stderr)
                 return 1
+            if args.lockfile is not None:
+                flags += lockfile_flags(release, args.lockfile.absolute())
+            if args.build_dir is not None:
+                flags += build_dir_flags(release, args.build_dir.absolute())
         print("".join(f"{flag}\n" for flag in flags), end="")
         return 0
     if args.cargo is None or args.target is None:
