@@ -266,7 +266,7 @@ def _cargo_home(toolchain: Toolchain, target_dir: Path) -> Path:
         'replace-with = "vendored-sources"\n'
         "\n"
         "[source.vendored-sources]\n"
-        f"directory = {_toml_string(str(toolchain.vendor))}\n"
+        f"directory = {sel4_rust_core.toml_string(toolchain.vendor)}\n"
         "\n"
         "[net]\n"
         "offline = true\n"
@@ -276,10 +276,6 @@ def _cargo_home(toolchain: Toolchain, target_dir: Path) -> Path:
     )
     _write_if_changed(home / "config.toml", config)
     return home
-
-
-def _toml_string(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _wrapper(target_dir: Path, rustflags: Sequence[str], driver: Path | None) -> Path | None:
@@ -306,6 +302,14 @@ def _wrapper(target_dir: Path, rustflags: Sequence[str], driver: Path | None) ->
     )
     _write_if_changed(path, script, 0o755)
     return path
+
+
+def cmake_rustflags(gen: Path) -> list[str]:
+    """The flags the CMake integration passes every crate in RUSTFLAGS for the configuration
+    whose generated files are in ``gen``: its cfg.rustflags, and the TLS model of a root
+    server (laid out statically, as C's)."""
+    lines = [line.strip() for line in (gen / "cfg.rustflags").read_text().splitlines() if line.strip()]
+    return [*lines, "-Ztls-model=local-exec"]
 
 
 def check_crate(

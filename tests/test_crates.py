@@ -135,13 +135,6 @@ def generated(tmp_path_factory: pytest.TempPathFactory):
     return get
 
 
-def rustflags(gen: Path) -> list[str]:
-    """The flags the CMake integration passes every crate in RUSTFLAGS: cfg.rustflags and the
-    TLS model."""
-    lines = [line.strip() for line in (gen / "cfg.rustflags").read_text().splitlines() if line.strip()]
-    return [*lines, "-Ztls-model=local-exec"]
-
-
 #: The directory of each package's Cargo.toml, by package name: the crates are members of the
 #: root workspace, each example is a workspace of its own.
 PACKAGE_DIRS = {tomllib.loads((d / "Cargo.toml").read_text())["package"]["name"]: d for d in CRATE_DIRS}
@@ -162,7 +155,7 @@ def build(
         arch,
         None,
         env={"SEL4_SYS_GENERATED_DIR": str(gen)},
-        all_rustflags=rustflags(gen),
+        all_rustflags=rustbuild.cmake_rustflags(gen),
         rustflags=["-Dwarnings"],
         build=True,
         features=features,
@@ -269,7 +262,7 @@ def test_rustdoc_has_no_warnings(toolchain, generated, config):
         TARGET,
         None,
         env={"SEL4_SYS_GENERATED_DIR": str(gen)},
-        all_rustflags=rustflags(gen),
+        all_rustflags=rustbuild.cmake_rustflags(gen),
         rustflags=["-Dwarnings"],
         doc=True,
         cargo_args=["-p", "sel4-sys", "-p", "sel4", "-p", "sel4-runtime"],

@@ -67,12 +67,11 @@ def test_typed_calls_compile_to_the_raw_stubs(config: str, tmp_path: Path) -> No
         pytest.skip(f"no interface data for {config} (../shared/sel4-interfaces)")
     gen = tmp_path / "gen"
     generate(resolve(config_dir(config), {}), gen)
-    flags = [line.strip() for line in (gen / "cfg.rustflags").read_text().splitlines() if line.strip()]
     target_dir = rustbuild.default_target_dir(rustbuild.rust_target("aarch64")).parent / "zero-cost"
     result = rustbuild.check_crate(
         toolchain, FIXTURE, "aarch64", target_dir,
         env={"SEL4_SYS_GENERATED_DIR": str(gen)},
-        rustflags=[*flags, "-Ztls-model=local-exec", "-Dwarnings"],
+        rustflags=[*rustbuild.cmake_rustflags(gen), "-Dwarnings"],
         build=True, cargo_args=["--release"],
     )
     assert result.returncode == 0, rustbuild.describe(result)

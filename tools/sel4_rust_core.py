@@ -115,7 +115,7 @@ def lockfile_flags(cargo_version: tuple[int, int], lockfile: Path) -> list[str]:
     beside the workspace's Cargo.toml: ``resolver.lockfile-path``, stable from cargo 1.97 on
     and unstable (``-Zlockfile-path``, with RUSTC_BOOTSTRAP=1) before."""
     unstable = ["-Zlockfile-path"] if cargo_version < (1, 97) else []
-    return [*unstable, "--config", f"resolver.lockfile-path={_toml_string(lockfile)}"]
+    return [*unstable, "--config", f"resolver.lockfile-path={toml_string(lockfile)}"]
 
 
 def build_dir_flags(cargo_version: tuple[int, int], build_dir: Path) -> list[str]:
@@ -124,12 +124,13 @@ def build_dir_flags(cargo_version: tuple[int, int], build_dir: Path) -> list[str
     stable from cargo 1.91 on and unstable (``-Zbuild-dir``) before. Workspaces that share it
     share the crates they build alike; cargo locks it while it builds."""
     unstable = ["-Zbuild-dir"] if cargo_version < (1, 91) else []
-    return [*unstable, "--config", f"build.build-dir={_toml_string(build_dir)}"]
+    return [*unstable, "--config", f"build.build-dir={toml_string(build_dir)}"]
 
 
-def _toml_string(path: Path) -> str:
-    """``path`` as a TOML basic string (what ``--config KEY=VALUE`` parses)."""
-    return '"' + str(path).replace("\\", "\\\\").replace('"', '\\"') + '"'
+def toml_string(value: str | os.PathLike[str]) -> str:
+    """``value`` (a path, say) as a TOML basic string, for cargo's configuration files and
+    ``--config KEY=VALUE``."""
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def cargo_release(cargo: Path) -> tuple[int, int]:
@@ -181,7 +182,7 @@ def _cargo_home(home: Path, vendor: Path) -> None:
     # downloaded.
     config = "[net]\noffline = true\n"
     if vendor.is_dir():
-        config += f'[source.crates-io]\nreplace-with = "vendored"\n[source.vendored]\ndirectory = "{vendor}"\n'
+        config += f'[source.crates-io]\nreplace-with = "vendored"\n[source.vendored]\ndirectory = {toml_string(vendor)}\n'
     (home / "config.toml").write_text(config)
 
 
