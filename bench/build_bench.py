@@ -15,8 +15,8 @@ and prints beside each figure its goal:
    then the Rust part of a clean build: everything cargo-build_hello depends on is built first
    (sel4_rust_bindings, cargo-prebuild_hello), then `ninja cargo-build_hello` is timed: cargo
    building sel4-sys, sel4, sel4-runtime and hello against the cached core, as every new build
-   directory does (goal < 30 s, also met with core's once-only build added; with --clean-runs N,
-   the best of N, cargo's target directory removed between);
+   directory does (goal < 5 s; and < 30 s with core's once-only build added, as on a new
+   machine; with --clean-runs N, the best of N, cargo's directories removed between);
 3. an incremental rebuild: touch apps/hello/src/lib.rs, time `ninja` (goal < 1 s; median of N
    runs), and, beside it, a real edit (one string in lib.rs changed), which also relinks the
    root server and remakes the elfloader image;
@@ -62,6 +62,9 @@ C_ELF = "c-hello"
 SIZE = "aarch64-linux-gnu-size"
 STRIP = "aarch64-linux-gnu-strip"
 
+#: The Rust part of a build in a new build directory, core already in the cache.
+GOAL_NEW_DIR_S = 5.0
+#: The same on a new machine: core built first.
 GOAL_CLEAN_S = 30.0
 GOAL_INCREMENTAL_S = 1.0
 GOAL_NOOP_S = 0.2
@@ -252,11 +255,16 @@ def bench_rust(ws: Path, tmp: Path, rev: str | None, runs: int, clean_runs: int)
     target_dir = re.search(r"--target-dir (\S+)", cargo_line)
     if target_dir is None:
         raise BenchError(f"no --target-dir in the cargo command: {cargo_line[-300:]}")
+    # The build directory's workspaces share cargo's intermediate files (build.build-dir).
+    build_dir = re.search(r'build\.build-dir=\\?"([^"\\]+)', cargo_line)
+    if build_dir is None:
+        raise BenchError(f"no build.build-dir in the cargo command: {cargo_line[-300:]}")
     clean = [run(["ninja", build_target], bdir, log)]
     for _ in range(clean_runs - 1):
         # Not `ninja cargo-clean_<crate>`: Corrosion's clean runs `cargo clean -p <crate>` without
-        # --target-dir, which leaves this build's cargo directory as it is.
+        # --target-dir, which leaves this build's cargo directories as they are.
         shutil.rmtree(target_dir.group(1))
+        shutil.rmtree(build_dir.group(1))
         clean.append(run(["ninja", build_target], bdir, log))
     rest = run(["ninja"], bdir, log)
     elf = find_elf(bdir, RUST_ELF)
@@ -366,10 +374,10 @@ def report(r: RustResults, cs: list[CResults], runs: int, load_before: str, load
         ("core+alloc, once per toolchain and target", f"{r.core.seconds:.1f} s (CPU {r.core.cpu:.1f} s)", "-", "-"),
         ("prerequisites (bindings, libsel4 gen)", f"{r.prerequisites.seconds:.1f} s", "-", "-"),
         (
-            f"Rust part of clean build, core cached (best of {len(r.clean)})",
+            f"Rust part of a new build directory, core cached (best of {len(r.clean)})",
             f"{clean:.1f} s (CPU {min(t.cpu for t in r.clean):.1f} s)",
-            f"< {GOAL_CLEAN_S:.0f} s",
-            verdict(clean < GOAL_CLEAN_S),
+            f"< {GOAL_NEW_DIR_S:.0f} s",
+            verdict(clean < GOAL_NEW_DIR_S),
         ),
         (
             "  the same on a new machine (core built first)",
