@@ -78,16 +78,16 @@ def _setup(ws: Path, args: list[str]) -> tuple[Path | None, str]:
         err = [ln for ln in r.stderr.splitlines() if "error" in ln] or r.stderr.splitlines()[-3:]
         return None, "scripts/setup-workspace failed: " + " ".join(err).strip()
     if ws != WORKSPACE:
-        _share_build_cache(ws)
+        share_build_cache(ws, WORKSPACE)
     return ws, ""
 
 
-def _share_build_cache(ws: Path) -> None:
+def share_build_cache(ws: Path, owner: Path) -> None:
     """Point ws's seL4 build cache (``.sel4_cache``, where init-build.sh has cmake-tool's
-    memoize.cmake keep musllibc builds, keyed by revision, architecture and flags) at the
-    default workspace's: an architecture's musllibc is then built once in a run for the C root
-    servers and sel4test alike, not once per workspace."""
-    shared = WORKSPACE / ".sel4_cache"
+    memoize.cmake keep musllibc builds, keyed by revision, architecture and flags) at that of
+    the workspace ``owner``: an architecture's musllibc is then built once in a run for the C
+    root servers, the projects of the tests and sel4test alike, not once per workspace."""
+    shared = owner.resolve() / ".sel4_cache"
     shared.mkdir(parents=True, exist_ok=True)
     try:
         (ws / ".sel4_cache").symlink_to(shared)
@@ -420,10 +420,12 @@ def project_workspace(ws: Path, dest: Path, name: str, files: dict[str, str]) ->
     """A workspace at dest for a small seL4 project projects/<name> made of ``files``.
 
     It shares ws's kernel, tools and library checkouts through symbolic links (the project's
-    settings.cmake resolves them, because musllibc's build edits its source copy) and gets the
+    settings.cmake resolves them, because musllibc's build edits its source copy) and its seL4
+    build cache (share_build_cache), and gets the
     settings.cmake/easy-settings.cmake of tests/sel4project unless ``files`` has its own.
     """
     (dest / "tools").mkdir(parents=True)
+    share_build_cache(dest, ws)
     (dest / "kernel").symlink_to(ws / "kernel")
     (dest / "tools" / "seL4").symlink_to(ws / "tools" / "seL4")
     for lib in LIBRARIES:
