@@ -72,11 +72,6 @@ C_LEVELS = ("-O2", "-Os")
 #: Cargo profiles of bench/stubs/rust: the project's release profile (opt-level "s") and the same
 #: at opt-level 2, as C's -O2.
 RUST_PROFILES = {"release": "Rust release (opt s)", "release-o2": "Rust opt 2"}
-#: What cmake/sel4_rust.cmake gives the crates of a root server besides the configuration's cfgs
-#: (which sel4-sys's build script reads itself): local-exec thread-local accesses, as C's
-#: -ftls-model=local-exec (otherwise x86-64's position-independent target calls __tls_get_addr
-#: for libsel4's IPC buffer pointer).
-RUSTFLAGS = ["-Ztls-model=local-exec"]
 OBJDUMP = "llvm-objdump"
 GOAL_RATIO = 1.00
 #: The root server's source file whose compile command gives the C flags.
@@ -195,8 +190,11 @@ def build_rust(arch: str, gen: Path, profile: str, log: Path) -> Path:
         arch,
         target_dir,
         env={"SEL4_SYS_GENERATED_DIR": str(gen)},
+        # What cmake/sel4_rust.cmake gives a root server's crates (the configuration's cfgs and
+        # local-exec thread-local accesses, as C's -ftls-model=local-exec: otherwise x86-64's
+        # position-independent target calls __tls_get_addr for libsel4's IPC buffer pointer),
         # and the code-generation flags the configuration asks for (the generator's contract).
-        rustflags=[*RUSTFLAGS, *json.loads((gen / "contract.json").read_text())["rust"]["rustflags"]],
+        rustflags=[*rustbuild.cmake_rustflags(gen), *json.loads((gen / "contract.json").read_text())["rust"]["rustflags"]],
         build=True,
         cargo_args=["--profile", profile],
     )
