@@ -292,7 +292,7 @@ function(_sel4_rust_core)
     get_filename_component(cache "${sysroot}" DIRECTORY)
     add_custom_command(
         OUTPUT "${sysroot}/sel4-rust-core.complete"
-        COMMAND ${core_command} --cache "${cache}" build
+        COMMAND ${core_command} --cache "${cache}" build --quiet
         COMMENT "core and alloc for ${SEL4_RUST_TARGET} (built once into ${cache})"
         VERBATIM
     )

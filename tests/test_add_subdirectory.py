@@ -176,6 +176,10 @@ def test_existing_project_adds_sel4_rust_as_subdirectory(tmp_path: Path) -> None
     # The build leaves the user's sources alone: cargo's lock file is in the build directory.
     assert not (ext_ws / PROJECT / "rust" / "Cargo.lock").exists()
     assert list((b.dir / "sel4-rust" / "cargo-locks").glob("*/Cargo.lock")), "no lock file in the build directory"
+    # The step that builds core (or finds it in the cache) shows its status line only, not the
+    # sysroot's path.
+    stray = [ln for ln in b.build_log.read_text().splitlines() if re.fullmatch(r"/\S+", ln)]
+    assert not stray, f"lines of a bare path in {b.build_log}: {stray}"
     # A build with nothing to do prints no cargo output (only ninja's lines).
     noop = subprocess.run(["ninja"], cwd=b.dir, capture_output=True, text=True, check=False)
     noop_out = noop.stdout + noop.stderr

@@ -8,8 +8,9 @@ or its JSON specification, the flags), and each build passes ``--sysroot`` to ru
 
     python3 sel4_rust_core.py path  --rustc R --cargo C --target T [--cache DIR] [--rustflag F]...
         Print the sysroot's path (cheap: nothing is built).
-    python3 sel4_rust_core.py build --rustc R --cargo C --target T [--cache DIR] [--rustflag F]...
-        Build the sysroot unless the cache has it, then print its path.
+    python3 sel4_rust_core.py build --rustc R --cargo C --target T [--cache DIR] [--rustflag F]... [--quiet]
+        Build the sysroot unless the cache has it, then print its path (with --quiet, nothing:
+        a build tool's output stays its status lines).
 
     python3 sel4_rust_core.py cargo-flags --rustc R --target T [--cargo C --lockfile L --build-dir D]
         Print, one per line, what cargo needs besides --target to build for T; with
@@ -335,7 +336,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--rustflag", action="append", default=[], help="a rustc flag for the libraries (repeatable)")
     ap.add_argument("--lockfile", type=Path, help="with cargo-flags: where cargo keeps the lock file")
     ap.add_argument("--build-dir", type=Path, help="with cargo-flags: where cargo keeps intermediate files")
-    ap.add_argument("--stamp", type=Path, help="with build: touch this file afterwards (for the build tool)")
+    ap.add_argument("--quiet", action="store_true", help="print nothing on success (what a build tool runs)")
     args = ap.parse_args(argv)
     if args.action == "spec":
         if not args.base or not args.out:
@@ -370,16 +371,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     req = Request(args.rustc, args.cargo, args.target, cache.absolute(), tuple(args.rustflag))
     try:
         path = ensure(req) if args.action == "build" else sysroot_path(req)
-        if args.stamp:
-            args.stamp.parent.mkdir(parents=True, exist_ok=True)
-            args.stamp.write_text(f"{path}\n")
     except CoreError as e:
         print(f"sel4_rust_core: error: {e}", file=sys.stderr)
         return 1
     except OSError as e:
         print(f"sel4_rust_core: error: {e.filename or ''}: {e.strerror}", file=sys.stderr)
         return 1
-    print(path)
+    if not args.quiet:
+        print(path)
     return 0
 
 
