@@ -52,10 +52,20 @@ class Cfg:
     complete: bool = False
 
     @classmethod
-    def of(cls, mcs: bool, arch: str = "aarch64", smp: bool = False, hyp: bool = False, iommu: bool = False) -> Cfg:
+    def of(
+        cls,
+        mcs: bool,
+        arch: str = "aarch64",
+        smp: bool = False,
+        hyp: bool = False,
+        iommu: bool = False,
+        report_errors: bool = False,
+    ) -> Cfg:
         """A partial configuration: MCS or not, the architecture, SMP or not, an Arm hypervisor
-        kernel or not, an x86 kernel with IOMMU support or not."""
-        return cls(arch, {"KERNEL_MCS": mcs, "ENABLE_SMP_SUPPORT": smp, "ARM_HYPERVISOR_SUPPORT": hyp, "IOMMU": iommu})
+        kernel or not, an x86 kernel with IOMMU support or not, a kernel that writes its error
+        messages into the IPC buffer or not."""
+        options = {"KERNEL_MCS": mcs, "ENABLE_SMP_SUPPORT": smp, "ARM_HYPERVISOR_SUPPORT": hyp, "IOMMU": iommu}
+        return cls(arch, {**options, "KERNEL_INVOCATION_REPORT_ERROR_IPC": report_errors})
 
     @classmethod
     def from_rustflags(cls, text: str) -> Cfg:

@@ -274,7 +274,8 @@ PLATFORMS: dict[str, list[str]] = {
     "qemu-arm-virt-smp-mcs": ["-DPLATFORM=qemu-arm-virt", "-DMCS=ON", "-DSMP=ON", "-DNUM_NODES=4"],
     "riscv64-qemu-riscv-virt": ["-DPLATFORM=qemu-riscv-virt", "-DMCS=OFF"],
     "riscv64-qemu-riscv-virt-mcs": ["-DPLATFORM=qemu-riscv-virt", "-DMCS=ON"],
-    "riscv64-spike": ["-DPLATFORM=spike", "-DKernelSel4Arch=riscv64", "-DMCS=OFF"],
+    # A kernel that writes its error messages into the IPC buffer, for the stubs to print.
+    "riscv64-spike": ["-DPLATFORM=spike", "-DKernelSel4Arch=riscv64", "-DMCS=OFF", "-DKernelInvocationReportErrorIPC=ON"],
     "riscv32-spike": ["-DPLATFORM=spike", "-DKernelSel4Arch=riscv32", "-DMCS=OFF"],
     "riscv32-spike-mcs": ["-DPLATFORM=spike", "-DKernelSel4Arch=riscv32", "-DMCS=ON"],
     "x86_64-pc99": ["-DPLATFORM=pc99", "-DKernelSel4Arch=x86_64", "-DMCS=OFF"],

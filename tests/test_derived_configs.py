@@ -1,4 +1,5 @@
-"""Configurations none of the test data was built with: release, SMP, benchmarks, no printing.
+"""Configurations none of the test data was built with: release, SMP, benchmarks, no printing,
+invocation errors reported in the IPC buffer.
 
 Each is one of the real configurations with options changed that do not alter the
 preprocessed `.pbf` files. The generator must follow without code changes: the names the
@@ -28,16 +29,19 @@ VARIANTS = {
     "benchmarks": ("aarch64-qemu-arm-virt-mcs", {"ENABLE_BENCHMARKS": True, "BENCHMARK_TRACK_UTILISATION": True}),
     "x86-release": ("x86_64-pc99", {"PRINTING": False, "DEBUG_BUILD": False}),
     "riscv-smp": ("riscv64-qemu-riscv-virt", {"ENABLE_SMP_SUPPORT": True, "MAX_NUM_NODES": "2"}),
+    "report-error-ipc": ("aarch64-qemu-arm-virt", {"KERNEL_INVOCATION_REPORT_ERROR_IPC": True}),
 }
+#: libsel4's options that follow the kernel's in a variant, as libsel4's CMake sets them.
+LIBSEL4_VARIANTS = {"report-error-ipc": {"LIB_SEL4_PRINT_INVOCATION_ERRORS": "1"}}
 
 
-def derive(tmp: Path, base: str, overrides: dict[str, object]) -> Path:
+def derive(tmp: Path, base: str, overrides: dict[str, object], libsel4: dict[str, object]) -> Path:
     tree = tmp / "include"
     shutil.copytree(config_dir(base), tree, ignore=shutil.ignore_patterns("oracle"))
-    path = tree / "kernel" / "gen_config.json"
-    values = json.loads(path.read_text())
-    values.update(overrides)
-    path.write_text(json.dumps(values, indent=4))
+    for path, changes in ((tree / "kernel" / "gen_config.json", overrides), (tree / "sel4" / "gen_config.json", libsel4)):
+        values = json.loads(path.read_text())
+        values.update(changes)
+        path.write_text(json.dumps(values, indent=4))
     return tree
 
 
@@ -47,7 +51,7 @@ def variant(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[str, Path, 
     if base not in CONFIGS:
         pytest.skip(f"no interface data for {base}")
     out = tmp_path / "gen"
-    generate(resolve(derive(tmp_path, base, overrides), {}), out)
+    generate(resolve(derive(tmp_path, base, overrides, LIBSEL4_VARIANTS.get(request.param, {})), {}), out)
     return request.param, out, json.loads((out / "manifest.json").read_text())["values"]
 
 
@@ -69,9 +73,24 @@ def test_names_follow_the_options(variant: tuple[str, Path, dict[str, str]]) -> 
 @pytest.mark.skipif(TOOLCHAIN is None, reason=WHY_NOT)
 def test_sys_crate_compiles_without_warnings(variant: tuple[str, Path, dict[str, str]]) -> None:
     assert TOOLCHAIN is not None
-    _, out, _ = variant
+    name, out, _ = variant
     arch = next(line.split('"')[1] for line in (out / "cfg.rustflags").read_text().splitlines()
                 if line.startswith("--cfg=sel4_cfg_SEL4_ARCH="))
-    result = rustbuild.check_crate(TOOLCHAIN, SYS_CRATE, arch, None,
-                                   env={"SEL4_SYS_GENERATED_DIR": str(out)}, rustflags=["-Dwarnings"])
-    assert result.returncode == 0, rustbuild.describe(result)
+    # Where the configuration adds definitions and C functions of its own, with those too.
+    feature_sets = [(), ("c-api", "define-ipc-buffer")] if name == "report-error-ipc" else [()]
+    for features in feature_sets:
+        result = rustbuild.check_crate(TOOLCHAIN, SYS_CRATE, arch, None, env={"SEL4_SYS_GENERATED_DIR": str(out)},
+                                       rustflags=["-Dwarnings"], features=features, clippy=True)
+        assert result.returncode == 0, rustbuild.describe(result)
+
+
+def test_stubs_report_errors_as_libsel4s_do(variant: tuple[str, Path, dict[str, str]]) -> None:
+    """On a kernel that writes its error messages into the IPC buffer, every stub that passes
+    message registers in registers prints the message when its call failed (libsel4's
+    syscall_stub_gen.py does the same); on other kernels no stub does."""
+    name, out, _ = variant
+    text = (out / "invocations.rs").read_text()
+    stubs = text.count("let output_tag = seL4_CallWithMRs(")
+    reports = text.count("crate::debug_error::report_invocation_error();")
+    assert stubs > 30
+    assert reports == (stubs if name == "report-error-ipc" else 0), (name, stubs, reports)

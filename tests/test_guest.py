@@ -114,12 +114,13 @@ def test_hand_written_methods_follow_the_mcs_conditions() -> None:
 
 #: Every configuration the suite builds for: architecture, MCS or not, SMP or not.
 MODES = [
-    Cfg.of(mcs, arch, smp, hyp, iommu)
+    Cfg.of(mcs, arch, smp, hyp, iommu, report)
     for arch in ("aarch64", "aarch32", "riscv64", "riscv32", "x86_64")
     for mcs in (False, True)
     for smp in ((False, True) if arch in ("aarch64", "aarch32") else (False,))
     for hyp in ((False, True) if arch == "aarch64" else (False,))
     for iommu in ((False, True) if arch == "x86_64" else (False,))
+    for report in ((False, True) if arch == "riscv64" else (False,))
 ]
 
 
@@ -169,6 +170,9 @@ def test_lists_follow_architecture_and_mode() -> None:
     assert not cfg.holds('any(target_arch = "arm", sel4_cfg_SEL4_ARCH = "aarch64")')
     with pytest.raises(ValueError):
         Cfg.of(False).holds("sel4_cfg_PRINTING")
+    # The error report's test runs on kernels that write their messages into the IPC buffer only.
+    assert "invocation_error_report" not in riscv
+    assert "invocation_error_report" in names(Cfg.of(False, "riscv64", report_errors=True))
     # The IOMMU's test runs on x86 kernels with IOMMU support only.
     assert "x86_iommu_without_an_iospace" not in x86
     assert "x86_iommu_without_an_iospace" in names(Cfg.of(False, "x86_64", iommu=True))
@@ -213,8 +217,13 @@ def test_checker_catches_a_run_of_another_configuration() -> None:
 
 WS, WHY_NOT = sel4build.workspace()
 
+#: What the error report's test prints right before the call whose stub prints the kernel's
+#: message (apps/guest-tests/src/tests/cnode.rs).
+ERROR_REPORT_MARK = "invocation_error_report: the kernel's message follows"
+
 #: shared build directory (sel4build.PLATFORMS) -> (SEL4_ARCH, MCS): every platform in both
-#: kernel modes but spike riscv64 (classic only: the same kernel code as qemu-riscv-virt).
+#: kernel modes but spike riscv64 (classic only: the same kernel code as qemu-riscv-virt; its
+#: kernel writes its error messages into the IPC buffer instead, for the stubs to print).
 RUNS: dict[str, tuple[str, bool]] = {
     "qemu-arm-virt": ("aarch64", False),
     "qemu-arm-virt-mcs": ("aarch64", True),
@@ -252,6 +261,10 @@ def test_guest_suite_passes_in_qemu(platform: str) -> None:
     assert (cfg.sel4_arch, cfg.mcs) == (sel4_arch, mcs), cfg.describe()
     found = guestsuite.problems(guestsuite.parse(out), cfg)
     assert not found, "\n".join(found) + "\n--- output (end) ---\n" + out[-4000:]
+    if cfg.option("KERNEL_INVOCATION_REPORT_ERROR_IPC"):
+        # The kernel prints none of its error messages: the stubs print them, from the IPC buffer.
+        follows = re.search(rf"^{re.escape(ERROR_REPORT_MARK)}\r?\n(.*)$", out, re.M)
+        assert follows and "Destination not empty" in follows[1], out[-4000:]
     # debug_calls named a thread and dumped the scheduler: the kernel's table shows the name.
     assert re.search(r"^\s*guest-named-thread\s+inactive", out, re.M), "the named thread is not in the scheduler dump"
     # The build's own bindings: every generated method is claimed by a test that ran.

@@ -277,6 +277,8 @@ def render(model: Model) -> dict[str, str]:
         "labels": model.interfaces.labels,
         **bitfield_context(model.bitfields),
         "stubs": _stubs(model),
+        # libsel4's stubs print the kernel's message of a failed call (register stubs only).
+        "report_error_ipc": cfg.values.get("KERNEL_INVOCATION_REPORT_ERROR_IPC") is True,
         "parts": PARTS,
     }
     header = (

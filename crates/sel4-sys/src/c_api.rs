@@ -174,6 +174,20 @@ pub unsafe extern "C" fn seL4_GetCapReceivePath(
     }
 }
 
+// Kernels that report invocation errors in the IPC buffer (KernelInvocationReportErrorIPC).
+forward! {
+    debug_error:
+    /// `char *seL4_GetDebugError(void)`.
+    #[cfg(sel4_cfg_KERNEL_INVOCATION_REPORT_ERROR_IPC)]
+    fn seL4_GetDebugError() -> *mut core::ffi::c_char;
+    /// `void seL4_SetPrintError(char print_error)`.
+    #[cfg(sel4_cfg_KERNEL_INVOCATION_REPORT_ERROR_IPC)]
+    fn seL4_SetPrintError(print_error: core::ffi::c_char);
+    /// `char seL4_CanPrintError(void)`.
+    #[cfg(sel4_cfg_KERNEL_INVOCATION_REPORT_ERROR_IPC)]
+    fn seL4_CanPrintError() -> core::ffi::c_char;
+}
+
 // ---------------------------------------------------------------------------------------------
 // System calls (libsel4's syscalls.h and its architecture's)
 

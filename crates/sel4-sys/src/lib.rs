@@ -7,7 +7,9 @@
 //!   `SEL4_SYS_GENERATED_DIR` (types such as `seL4_Word`, `seL4_MessageInfo` and
 //!   `seL4_IPCBuffer`, constants, system-call numbers, object invocations);
 //! * hand-written: the system calls ([`syscalls`]), implemented with inline assembly per
-//!   architecture, and the IPC buffer pointer with its accessors ([`ipc_buffer`]).
+//!   architecture, the IPC buffer pointer with its accessors ([`ipc_buffer`]), and, on kernels
+//!   that report invocation errors in the IPC buffer, libsel4's helpers for them
+//!   (`debug_error`).
 //!
 //! The configuration's options are visible to Rust code as `cfg`s named `sel4_cfg_<OPTION>`
 //! (for example `#[cfg(sel4_cfg_KERNEL_MCS)]` or `#[cfg(sel4_cfg_SEL4_ARCH = "aarch64")]`):
@@ -20,7 +22,8 @@
 //! target fits a kernel build (its C code's float ABI decides) is in the generated
 //! `contract.json`, from the generator's table `tools/sel4gen/archinfo.py`.
 //!
-//! Cargo feature `define-ipc-buffer`: define libsel4's `__sel4_ipc_buffer` in this crate
+//! Cargo feature `define-ipc-buffer`: define libsel4's `__sel4_ipc_buffer` (and, on kernels
+//! that report invocation errors in the IPC buffer, `__sel4_print_error`) in this crate
 //! instead of expecting a C runtime to define it (see [`ipc_buffer`]).
 //!
 //! Cargo feature `c-api`: libsel4's functions with C linkage, libsel4's names and signatures
@@ -58,11 +61,21 @@ pub mod syscalls;
 #[deny(missing_docs)]
 pub mod platform;
 
+#[cfg(sel4_cfg_KERNEL_INVOCATION_REPORT_ERROR_IPC)]
+#[deny(
+    missing_docs,
+    unsafe_op_in_unsafe_fn,
+    clippy::undocumented_unsafe_blocks
+)]
+pub mod debug_error;
+
 /// libsel4's C API in Rust, with C linkage (cargo feature `c-api`).
 #[cfg(feature = "c-api")]
 #[deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 pub mod c_api;
 
+#[cfg(sel4_cfg_KERNEL_INVOCATION_REPORT_ERROR_IPC)]
+pub use debug_error::{seL4_CanPrintError, seL4_GetDebugError, seL4_SetPrintError};
 pub use ipc_buffer::*;
 pub use syscalls::*;
 

@@ -334,3 +334,52 @@ pub fn slot_addressing(ctx: &mut Ctx) -> Outcome {
     ok(ROOT.slot(a).save_caller(), "save caller")?;
     Ok(())
 }
+
+/// The line a test prints right before a refused invocation whose stub prints the kernel's
+/// message (tests/test_guest.py looks for the message on the line after it).
+#[cfg(sel4_cfg_KERNEL_INVOCATION_REPORT_ERROR_IPC)]
+pub const ERROR_REPORT_MARK: &str = "invocation_error_report: the kernel's message follows";
+
+/// On a kernel that writes its error messages into the IPC buffer: a refused invocation leaves
+/// the kernel's message there, and its stub prints it when the thread's flag says so.
+#[cfg(sel4_cfg_KERNEL_INVOCATION_REPORT_ERROR_IPC)]
+pub fn error_report(ctx: &mut Ctx) -> Outcome {
+    use alloc::format;
+    use core::ffi::CStr;
+    use sel4::sys::{seL4_CanPrintError, seL4_GetDebugError, seL4_SetPrintError};
+
+    use crate::harness::check;
+
+    const MESSAGE: &[u8] = b"Destination not empty";
+    let ep = new_object::<cap_type::Endpoint>(ctx, "endpoint")?;
+    let full = slot(ctx)?;
+    ok(
+        ROOT.copy(full, DEPTH, ROOT, ep.bits(), DEPTH, CapRights::ALL),
+        "copy",
+    )?;
+    // SAFETY: this thread's IPC buffer pointer is valid; no other thread uses its flag.
+    let default = unsafe { seL4_CanPrintError() };
+    // SAFETY: as above.
+    unsafe { seL4_SetPrintError(0) };
+    let quiet = ROOT.copy(full, DEPTH, ROOT, ep.bits(), DEPTH, CapRights::ALL);
+    // SAFETY: the IPC buffer is valid; the kernel's message in it ends with a NUL (snprintf).
+    let message = unsafe { CStr::from_ptr(seL4_GetDebugError()) }.to_bytes();
+    let found = message.windows(MESSAGE.len()).any(|w| w == MESSAGE);
+    let text = alloc::string::String::from_utf8_lossy(message).into_owned();
+    sel4::debug_println!("{ERROR_REPORT_MARK}");
+    // SAFETY: as above.
+    unsafe { seL4_SetPrintError(1) };
+    let printed = ROOT.copy(full, DEPTH, ROOT, ep.bits(), DEPTH, CapRights::ALL);
+    // SAFETY: as above.
+    unsafe { seL4_SetPrintError(default) };
+    fails_with(quiet, Error::DeleteFirst, "copy onto a full slot")?;
+    fails_with(
+        printed,
+        Error::DeleteFirst,
+        "copy onto a full slot, printing",
+    )?;
+    equal(default, 1, "LibSel4PrintInvocationErrors (its default, on)")?;
+    check(found, || {
+        format!("the kernel's message in the IPC buffer: {text:?}")
+    })
+}

@@ -397,6 +397,11 @@ test_lists! {
         ),
     ];
 
+    /// Tests for kernels that write their error messages into the IPC buffer
+    /// (KernelInvocationReportErrorIPC).
+    #[cfg(sel4_cfg_KERNEL_INVOCATION_REPORT_ERROR_IPC)]
+    const REPORT_ERROR_IPC: &[Test] = &[t("invocation_error_report", &[], cnode::error_report)];
+
     /// Tests for SMP kernels: a thread on another core (the kernel has at least two).
     #[cfg(sel4_cfg_ENABLE_SMP_SUPPORT)]
     const SMP: &[Test] = &[
