@@ -217,9 +217,15 @@ def test_checker_catches_a_run_of_another_configuration() -> None:
 
 WS, WHY_NOT = sel4build.workspace()
 
-#: What the error report's test prints right before the call whose stub prints the kernel's
-#: message (apps/guest-tests/src/tests/cnode.rs).
-ERROR_REPORT_MARK = "invocation_error_report: the kernel's message follows"
+
+def error_report_mark() -> str:
+    """What the error report's test prints right before the call whose stub prints the
+    kernel's message: its constant ERROR_REPORT_MARK in apps/guest-tests/src/tests/cnode.rs."""
+    source = (guestsuite.ROOT / "apps" / "guest-tests" / "src" / "tests" / "cnode.rs").read_text()
+    found = re.search(r'\bERROR_REPORT_MARK: &str = "([^"\\]*)";', source)
+    assert found, "apps/guest-tests/src/tests/cnode.rs defines no ERROR_REPORT_MARK"
+    return found[1]
+
 
 #: shared build directory (sel4build.PLATFORMS) -> (SEL4_ARCH, MCS): every platform in both
 #: kernel modes but spike riscv64 (classic only: the same kernel code as qemu-riscv-virt; its
@@ -263,7 +269,7 @@ def test_guest_suite_passes_in_qemu(platform: str) -> None:
     assert not found, "\n".join(found) + "\n--- output (end) ---\n" + out[-4000:]
     if cfg.option("KERNEL_INVOCATION_REPORT_ERROR_IPC"):
         # The kernel prints none of its error messages: the stubs print them, from the IPC buffer.
-        follows = re.search(rf"^{re.escape(ERROR_REPORT_MARK)}\r?\n(.*)$", out, re.M)
+        follows = re.search(rf"^{re.escape(error_report_mark())}\r?\n(.*)$", out, re.M)
         assert follows and "Destination not empty" in follows[1], out[-4000:]
     # debug_calls named a thread and dumped the scheduler: the kernel's table shows the name.
     assert re.search(r"^\s*guest-named-thread\s+inactive", out, re.M), "the named thread is not in the scheduler dump"
