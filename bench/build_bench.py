@@ -49,8 +49,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
 sys.path.insert(0, str(ROOT / "tests"))
 
+import sel4_rust_core  # noqa: E402
 import sel4build  # noqa: E402
 
 PLATFORM_OPTIONS = ["-DPLATFORM=qemu-arm-virt", "-DSIMULATION=TRUE"]
@@ -67,8 +69,8 @@ STRIP = "aarch64-linux-gnu-strip"
 GOAL_NEW_DIR_S = 5.0
 #: The same on a new machine: core built first.
 GOAL_CLEAN_S = 30.0
-#: What the step that builds core into the cache makes (tools/sel4_rust_core.py's COMPLETE).
-CORE_STEP_OUTPUT = "sel4-rust-core.complete"
+#: What the step that builds core into the cache makes (its name ends the ninja edge's output).
+CORE_STEP_OUTPUT = sel4_rust_core.COMPLETE
 GOAL_INCREMENTAL_S = 1.0
 GOAL_NOOP_S = 0.2
 #: A no-op ninja prints only its status lines, no command line (the cargo step's is 1-11 KB).

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -19,6 +22,18 @@ CONFIGS = sorted(p.name for p in INTERFACES.iterdir() if (p / "oracle").is_dir()
 
 def config_dir(name: str) -> Path:
     return INTERFACES / name
+
+
+def derived_config(
+    base: str, dest: Path, kernel: Mapping[str, object] | None = None, libsel4: Mapping[str, object] | None = None
+) -> Path:
+    """A writable copy of configuration ``base``'s interface data at ``dest`` (without its
+    oracle), with the options ``kernel`` and ``libsel4`` set in their ``gen_config.json``."""
+    shutil.copytree(config_dir(base), dest, ignore=shutil.ignore_patterns("oracle"))
+    for path, changes in ((dest / "kernel" / "gen_config.json", kernel), (dest / "sel4" / "gen_config.json", libsel4)):
+        if changes:
+            path.write_text(json.dumps({**json.loads(path.read_text()), **changes}, indent=4))
+    return dest
 
 
 @pytest.fixture(params=CONFIGS or [pytest.param(None, marks=pytest.mark.skip(reason=f"no interface data at {INTERFACES}"))])

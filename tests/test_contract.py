@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import rustbuild
 import sel4build
-from conftest import CONFIGS, ROOT, config_dir
+from conftest import CONFIGS, ROOT, config_dir, derived_config
 from sel4gen.archinfo import ARCHES, RustTarget
 from sel4gen.config import load_config
 from sel4gen.contract import unsupported
@@ -162,10 +162,8 @@ def test_bad_rust_options_are_refused_by_name(workspace: Path, options: list[str
 def test_a_call_the_release_lacks_gets_no_wrapper(tmp_path: Path) -> None:
     # An SMP debug kernel of 16.0.0 has seL4_DebugGetThreadAffinity; 15.0.0's syscall.xml, the
     # same but for that line, has not: the options alone must not switch the wrapper on.
-    source = tmp_path / "in"
-    shutil.copytree(config_dir("aarch64-qemu-arm-virt"), source, ignore=shutil.ignore_patterns("oracle"))
-    config = source / "kernel" / "gen_config.json"
-    config.write_text(json.dumps({**json.loads(config.read_text()), "ENABLE_SMP_SUPPORT": True, "MAX_NUM_NODES": "4"}))
+    smp = {"ENABLE_SMP_SUPPORT": True, "MAX_NUM_NODES": "4"}
+    source = derived_config("aarch64-qemu-arm-virt", tmp_path / "in", smp)
     wanted = '--cfg=sel4_syscall="DebugGetThreadAffinity"'
     cfg_only(source, tmp_path / "with")
     assert wanted in (tmp_path / "with" / "cfg.rustflags").read_text().splitlines()

@@ -11,12 +11,11 @@ target with no warnings.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 import rustbuild
-from conftest import CONFIGS, ROOT, config_dir
+from conftest import CONFIGS, ROOT, derived_config
 from sel4gen.generate import generate
 from sel4gen.inputs import resolve
 
@@ -35,23 +34,14 @@ VARIANTS = {
 LIBSEL4_VARIANTS = {"report-error-ipc": {"LIB_SEL4_PRINT_INVOCATION_ERRORS": "1"}}
 
 
-def derive(tmp: Path, base: str, overrides: dict[str, object], libsel4: dict[str, object]) -> Path:
-    tree = tmp / "include"
-    shutil.copytree(config_dir(base), tree, ignore=shutil.ignore_patterns("oracle"))
-    for path, changes in ((tree / "kernel" / "gen_config.json", overrides), (tree / "sel4" / "gen_config.json", libsel4)):
-        values = json.loads(path.read_text())
-        values.update(changes)
-        path.write_text(json.dumps(values, indent=4))
-    return tree
-
-
 @pytest.fixture(params=sorted(VARIANTS))
 def variant(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[str, Path, dict[str, str]]:
     base, overrides = VARIANTS[request.param]
     if base not in CONFIGS:
         pytest.skip(f"no interface data for {base}")
     out = tmp_path / "gen"
-    generate(resolve(derive(tmp_path, base, overrides, LIBSEL4_VARIANTS.get(request.param, {})), {}), out)
+    tree = derived_config(base, tmp_path / "include", overrides, LIBSEL4_VARIANTS.get(request.param))
+    generate(resolve(tree, {}), out)
     return request.param, out, json.loads((out / "manifest.json").read_text())["values"]
 
 

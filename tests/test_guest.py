@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import buildgroups
 import guestsuite
 import pytest
 import sel4build
-from conftest import CONFIGS, config_dir
+from conftest import CONFIGS, config_dir, derived_config
 from guestsuite import Cfg
 from sel4gen.archinfo import ARCHES
 from sel4gen.generate import generate
@@ -62,14 +61,7 @@ def generated(name: str, tmp_path: Path) -> Path:
     base, overrides = SUITE_CONFIGS[name]
     if base not in CONFIGS:
         pytest.skip(f"no interface data for {base} (../shared/sel4-interfaces)")
-    source = config_dir(base)
-    if overrides:
-        source = tmp_path / "include"
-        shutil.copytree(config_dir(base), source, ignore=shutil.ignore_patterns("oracle"))
-        path = source / "kernel" / "gen_config.json"
-        values = json.loads(path.read_text())
-        values.update(overrides)
-        path.write_text(json.dumps(values, indent=4))
+    source = derived_config(base, tmp_path / "include", overrides) if overrides else config_dir(base)
     out = tmp_path / "gen"
     generate(resolve(source, {}), out)
     return out
