@@ -22,7 +22,6 @@ real configurations. Each test skips, naming what is missing, when a tool is abs
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import subprocess
@@ -32,7 +31,7 @@ from pathlib import Path
 import pytest
 import rustbuild
 import sel4build
-from conftest import CONFIGS, ROOT, config_dir
+from conftest import CONFIGS, ROOT, config_dir, derived_config
 from sel4gen.generate import generate
 from sel4gen.inputs import resolve
 
@@ -52,9 +51,15 @@ DERIVED: dict[str, tuple[str, dict[str, object], dict[str, object]]] = {
         {"ENABLE_BENCHMARKS": True, "BENCHMARK_TRACK_UTILISATION": True, "NO_BENCHMARKS": False},
         {},
     ),
+    # The kernel's error messages in the IPC buffer: the typed crate's debug_error and friends.
+    "aarch64-report-error-ipc": (
+        "aarch64-qemu-arm-virt",
+        {"KERNEL_INVOCATION_REPORT_ERROR_IPC": True},
+        {"LIB_SEL4_PRINT_INVOCATION_ERRORS": "1"},
+    ),
 }
 #: Derived configurations only the typed crate is built for.
-TYPED_ONLY = {"aarch64-benchmarks"}
+TYPED_ONLY = {"aarch64-benchmarks", "aarch64-report-error-ipc"}
 ALL_CONFIGS = REAL_CONFIGS + sorted(set(DERIVED) - TYPED_ONLY)
 
 #: (package, cargo features) built in each configuration.
@@ -117,16 +122,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory):
         base, kernel, libsel4 = DERIVED.get(name, (name, {}, {}))
         if base not in CONFIGS:
             pytest.skip(f"no interface data for {base} (see tests/conftest.py)")
-        source = config_dir(base)
-        if kernel or libsel4:
-            tree = root / f"{name}-include"
-            shutil.copytree(source, tree, ignore=shutil.ignore_patterns("oracle"))
-            for relative, overrides in (("kernel/gen_config.json", kernel), ("sel4/gen_config.json", libsel4)):
-                path = tree / relative
-                values = json.loads(path.read_text())
-                values.update(overrides)
-                path.write_text(json.dumps(values, indent=4))
-            source = tree
+        source = derived_config(base, root / f"{name}-include", kernel, libsel4) if kernel or libsel4 else config_dir(base)
         out = root / name
         generate(resolve(source, {}), out)
         made[name] = out

@@ -6,7 +6,9 @@
 //!   generated from the kernel's interface files: [`Cap::<Tcb>::set_priority`](Cap::set_priority),
 //!   [`Cap::<CNode>::copy`](Cap::copy), [`Cap::<Page>::map`](Cap::map), ... Capability arguments
 //!   are typed too, and every method returns [`Result`].
-//! * [`Error`] and [`Result`]: the kernel's `seL4_Error` values as a Rust error.
+//! * [`Error`] and [`Result`]: the kernel's `seL4_Error` values as a Rust error; on kernels
+//!   that write why they refused an invocation into the IPC buffer
+//!   (`KernelInvocationReportErrorIPC`), the message too (`debug_error`, `set_print_error`).
 //! * [`ObjectBlueprint`]: what [`Cap::<Untyped>::retype`](Cap::retype) creates, with the
 //!   architecture's objects in [`ArchObjectBlueprint`].
 //! * IPC ([`MessageInfo`], [`Badge`], [`set_mr`], [`get_mr`]) and the system calls as methods
@@ -55,6 +57,8 @@ mod bootinfo;
 mod cap;
 pub mod debug;
 mod error;
+#[cfg(sel4_cfg_KERNEL_INVOCATION_REPORT_ERROR_IPC)]
+mod error_report;
 mod fault;
 mod generated;
 mod invocations;
@@ -67,6 +71,8 @@ pub mod sync;
 pub use bootinfo::{BootInfo, ExtraChunk, ExtraChunks, SlotRegion, UntypedInfo, Untypeds};
 pub use cap::{cap_type, init_thread, CNodeSlots, Cap, CapType, FixedSizeObject, ObjectType, Slot};
 pub use error::{Error, Result};
+#[cfg(sel4_cfg_KERNEL_INVOCATION_REPORT_ERROR_IPC)]
+pub use error_report::{can_print_error, debug_error, set_print_error, DebugError};
 #[cfg(sel4_cfg_KERNEL_MCS)]
 pub use fault::Timeout;
 pub use fault::{CapFault, Fault, UnknownSyscall, UserException, VmFault};

@@ -341,12 +341,12 @@ pub fn slot_addressing(ctx: &mut Ctx) -> Outcome {
 pub const ERROR_REPORT_MARK: &str = "invocation_error_report: the kernel's message follows";
 
 /// On a kernel that writes its error messages into the IPC buffer: a refused invocation leaves
-/// the kernel's message there, and its stub prints it when the thread's flag says so.
+/// the kernel's message there, `sel4::debug_error` copies it out (the same bytes as libsel4's
+/// `seL4_GetDebugError` points at), and the stub prints it when the thread's flag says so.
 #[cfg(sel4_cfg_KERNEL_INVOCATION_REPORT_ERROR_IPC)]
 pub fn error_report(ctx: &mut Ctx) -> Outcome {
     use alloc::format;
     use core::ffi::CStr;
-    use sel4::sys::{seL4_CanPrintError, seL4_GetDebugError, seL4_SetPrintError};
 
     use crate::harness::check;
 
@@ -357,29 +357,37 @@ pub fn error_report(ctx: &mut Ctx) -> Outcome {
         ROOT.copy(full, DEPTH, ROOT, ep.bits(), DEPTH, CapRights::ALL),
         "copy",
     )?;
-    // SAFETY: this thread's IPC buffer pointer is valid; no other thread uses its flag.
-    let default = unsafe { seL4_CanPrintError() };
-    // SAFETY: as above.
-    unsafe { seL4_SetPrintError(0) };
+    let default = sel4::can_print_error();
+    sel4::set_print_error(false);
     let quiet = ROOT.copy(full, DEPTH, ROOT, ep.bits(), DEPTH, CapRights::ALL);
+    let message = sel4::debug_error();
     // SAFETY: the IPC buffer is valid; the kernel's message in it ends with a NUL (snprintf).
-    let message = unsafe { CStr::from_ptr(seL4_GetDebugError()) }.to_bytes();
-    let found = message.windows(MESSAGE.len()).any(|w| w == MESSAGE);
-    let text = alloc::string::String::from_utf8_lossy(message).into_owned();
+    let raw = unsafe { CStr::from_ptr(sel4::sys::seL4_GetDebugError()) }.to_bytes();
+    let same = message.as_bytes() == raw;
+    let found = message
+        .as_bytes()
+        .windows(MESSAGE.len())
+        .any(|w| w == MESSAGE);
+    let shown = format!("{message}");
     sel4::debug_println!("{ERROR_REPORT_MARK}");
-    // SAFETY: as above.
-    unsafe { seL4_SetPrintError(1) };
+    sel4::set_print_error(true);
     let printed = ROOT.copy(full, DEPTH, ROOT, ep.bits(), DEPTH, CapRights::ALL);
-    // SAFETY: as above.
-    unsafe { seL4_SetPrintError(default) };
+    let flag_on = sel4::can_print_error();
+    sel4::set_print_error(default);
     fails_with(quiet, Error::DeleteFirst, "copy onto a full slot")?;
     fails_with(
         printed,
         Error::DeleteFirst,
         "copy onto a full slot, printing",
     )?;
-    equal(default, 1, "LibSel4PrintInvocationErrors (its default, on)")?;
-    check(found, || {
-        format!("the kernel's message in the IPC buffer: {text:?}")
+    check(default, || {
+        "LibSel4PrintInvocationErrors (its default, on) not in the thread's flag".into()
+    })?;
+    check(flag_on, || "set_print_error(true) not read back".into())?;
+    check(same, || {
+        format!("debug_error() {message:?} is not seL4_GetDebugError()'s {raw:?}")
+    })?;
+    check(found && shown.as_bytes() == message.as_bytes(), || {
+        format!("the kernel's message in the IPC buffer: {message:?}, shown as {shown:?}")
     })
 }
