@@ -211,6 +211,7 @@ function(_sel4_rust_generate_bindings)
         endif()
     endforeach()
     # CMP0116: CMake makes the depfile's paths the ones ninja knows the stamp by.
+    _sel4_rust_c_flags(c_flags)
     cmake_policy(PUSH)
     if(POLICY CMP0116)
         cmake_policy(SET CMP0116 NEW)
@@ -218,7 +219,7 @@ function(_sel4_rust_generate_bindings)
     add_custom_command(
         OUTPUT "${gen}/abi_check.stamp"
         COMMAND
-            ${generator_env} -m sel4gen.abicheck --cc "${CMAKE_C_COMPILER}" "--flags=${CMAKE_C_FLAGS}"
+            ${generator_env} -m sel4gen.abicheck --cc "${CMAKE_C_COMPILER}" "--flags=${c_flags}"
             "-I$<JOIN:$<TARGET_PROPERTY:sel4_rust_abi_includes,INCLUDE_DIRECTORIES>,;-I>" --stamp
             "${gen}/abi_check.stamp" --depfile "${gen}/abi_check.d" "${gen}/abi_check.c"
         DEPENDS "${gen}/.stamp" ${libsel4_targets}

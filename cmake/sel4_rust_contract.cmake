@@ -55,6 +55,23 @@ function(_sel4_rust_json_list json out)
     set(${out} "${items}" PARENT_SCOPE)
 endfunction()
 
+# Sets out to the C flags of the build's user-level code: CMAKE_C_FLAGS with the kernel's base
+# flags for user code (BASE_C_FLAGS: -march, -mabi, the word size), which seL4's
+# add_default_compilation_options() adds to CMAKE_C_FLAGS in the directory that calls it. In
+# sel4test that is each app's own directory, which this project, included at the end of the top
+# directory, does not see; without them the compiler's defaults would decide the ABI (a 64-bit
+# RISC-V compiler's for riscv32).
+function(_sel4_rust_c_flags out)
+    set(flags "${CMAKE_C_FLAGS}")
+    if(BASE_C_FLAGS)
+        string(FIND "${flags}" "${BASE_C_FLAGS}" at)
+        if(at EQUAL -1)
+            string(APPEND flags " ${BASE_C_FLAGS}")
+        endif()
+    endif()
+    set(${out} "${flags}" PARENT_SCOPE)
+endfunction()
+
 function(sel4_rust_choose_target)
     cmake_parse_arguments(PARSE_ARGV 0 ARG "" "CONTRACT;RESULT_VARIABLE;BASE_VARIABLE;SPEC_VARIABLE" "")
     if(ARG_UNPARSED_ARGUMENTS OR NOT ARG_CONTRACT OR NOT ARG_RESULT_VARIABLE)
@@ -77,7 +94,8 @@ function(sel4_rust_choose_target)
         )
     endif()
     # The macros the C compiler predefines with this build's flags tell its float ABI.
-    separate_arguments(c_flags NATIVE_COMMAND "${CMAKE_C_FLAGS}")
+    _sel4_rust_c_flags(flags)
+    separate_arguments(c_flags NATIVE_COMMAND "${flags}")
     execute_process(
         COMMAND "${CMAKE_C_COMPILER}" ${c_flags} -dM -E -x c /dev/null
         OUTPUT_VARIABLE macros
@@ -119,8 +137,8 @@ function(sel4_rust_choose_target)
     list(JOIN abis ", " abis)
     message(
         FATAL_ERROR
-            "KernelSel4Arch=${sel4_arch}: the C compiler ${CMAKE_C_COMPILER} with CMAKE_C_FLAGS "
-            "'${CMAKE_C_FLAGS}' uses a float ABI no built-in Rust target shares, and Rust and C of "
+            "KernelSel4Arch=${sel4_arch}: the C compiler ${CMAKE_C_COMPILER} with the flags "
+            "'${flags}' uses a float ABI no built-in Rust target shares, and Rust and C of "
             "one build must agree on it. Rust can link with: ${abis}. Configure the kernel's "
             "floating-point options or the cross compiler to one of those."
     )

@@ -29,6 +29,9 @@ pytestmark = pytest.mark.skipif(WS is None, reason=WHY_NOT)
 CONFIGS: dict[str, tuple[list[str], str, str]] = {
     "qemu-arm-virt": (["-DPLATFORM=qemu-arm-virt"], "qemu-arm-virt", "aarch64-linux-gnu-"),
     "qemu-arm-virt-mcs": (["-DPLATFORM=qemu-arm-virt", "-DMCS=ON"], "qemu-arm-virt-mcs", "aarch64-linux-gnu-"),
+    "aarch32-qemu-arm-virt": (
+        ["-DPLATFORM=qemu-arm-virt", "-DKernelSel4Arch=aarch32"], "aarch32-qemu-arm-virt", "arm-linux-gnueabi-"
+    ),
     "riscv64-qemu-riscv-virt": (["-DPLATFORM=qemu-riscv-virt"], "riscv64-qemu-riscv-virt", "riscv64-linux-gnu-"),
     "x86_64-pc99": (["-DPLATFORM=x86_64"], "x86_64-pc99", "x86_64-linux-gnu-"),
 }
@@ -78,6 +81,19 @@ def test_sel4test_passes_with_libsel4_in_rust(name: str) -> None:
     configure = b.configure_log.read_text()
     for program in ("sel4test-driver", "sel4test-tests"):
         assert f"SEL4_RUST_LIBSEL4: {program} calls libsel4 in Rust" in configure, configure[-2000:]
+    # The ABI check compiled libsel4's headers with the flags the programs get from the kernel
+    # (-march, -mabi, ...), which sel4test applies in its apps' directories, not in the one
+    # this project is included in.
+    base = re.search(r"^BASE_C_FLAGS:INTERNAL=(.*)$", (b.dir / "CMakeCache.txt").read_text(), re.M)
+    ninja = (b.dir / "build.ninja").read_text()
+    check = re.search(r'"--flags=([^"]*)"|--flags=(\S*)', ninja)
+    program = re.search(
+        r"^build apps/sel4test-driver/CMakeFiles/sel4test-driver\.dir/src/main\.c\.obj: .*\n(?:  (?!FLAGS).*\n)*  FLAGS = (.*)$",
+        ninja, re.M,
+    )  # fmt: skip
+    assert base and base[1].split() and check and program, "no kernel base flags, ABI check or driver compile"
+    assert set(base[1].split()) <= set(program[1].split()), (base[1], program[1])
+    assert set(base[1].split()) <= set((check[1] or check[2]).split()), (base[1], check[0])
     # The whole suite boots in about a minute; a test that hangs prints nothing more.
     out = sel4build.simulate(b.dir, DONE, timeout=300)
     m = PASSED.search(out)
