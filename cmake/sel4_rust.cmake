@@ -210,8 +210,8 @@ function(_sel4_rust_generate_bindings)
             target_link_libraries(sel4_rust_abi_includes PRIVATE ${t})
         endif()
     endforeach()
-    # CMP0116: CMake makes the depfile's paths the ones ninja knows the stamp by.
     _sel4_rust_c_flags(c_flags)
+    # CMP0116: CMake makes the depfile's paths the ones ninja knows the stamp by.
     cmake_policy(PUSH)
     if(POLICY CMP0116)
         cmake_policy(SET CMP0116 NEW)
