@@ -24,6 +24,14 @@ def config_dir(name: str) -> Path:
     return INTERFACES / name
 
 
+#: The options of a kernel that writes its error messages into the IPC buffer, as (the kernel's,
+#: libsel4's): libsel4's CMake turns on printing them (LibSel4PrintInvocationErrors) with it.
+REPORT_ERROR_IPC: tuple[dict[str, object], dict[str, object]] = (
+    {"KERNEL_INVOCATION_REPORT_ERROR_IPC": True},
+    {"LIB_SEL4_PRINT_INVOCATION_ERRORS": "1"},
+)
+
+
 def derived_config(
     base: str, dest: Path, kernel: Mapping[str, object] | None = None, libsel4: Mapping[str, object] | None = None
 ) -> Path:

@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 import rustbuild
 import sel4build
-from conftest import CONFIGS, ROOT, config_dir, derived_config
+from conftest import CONFIGS, REPORT_ERROR_IPC, ROOT, config_dir, derived_config
 from sel4gen.generate import generate
 from sel4gen.inputs import resolve
 
@@ -52,11 +52,7 @@ DERIVED: dict[str, tuple[str, dict[str, object], dict[str, object]]] = {
         {},
     ),
     # The kernel's error messages in the IPC buffer: the typed crate's debug_error and friends.
-    "aarch64-report-error-ipc": (
-        "aarch64-qemu-arm-virt",
-        {"KERNEL_INVOCATION_REPORT_ERROR_IPC": True},
-        {"LIB_SEL4_PRINT_INVOCATION_ERRORS": "1"},
-    ),
+    "aarch64-report-error-ipc": ("aarch64-qemu-arm-virt", *REPORT_ERROR_IPC),
 }
 #: Derived configurations only the typed crate is built for.
 TYPED_ONLY = {"aarch64-benchmarks", "aarch64-report-error-ipc"}

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import rustbuild
-from conftest import CONFIGS, ROOT, derived_config
+from conftest import CONFIGS, REPORT_ERROR_IPC, ROOT, derived_config
 from sel4gen.generate import generate
 from sel4gen.inputs import resolve
 
@@ -28,10 +28,10 @@ VARIANTS = {
     "benchmarks": ("aarch64-qemu-arm-virt-mcs", {"ENABLE_BENCHMARKS": True, "BENCHMARK_TRACK_UTILISATION": True}),
     "x86-release": ("x86_64-pc99", {"PRINTING": False, "DEBUG_BUILD": False}),
     "riscv-smp": ("riscv64-qemu-riscv-virt", {"ENABLE_SMP_SUPPORT": True, "MAX_NUM_NODES": "2"}),
-    "report-error-ipc": ("aarch64-qemu-arm-virt", {"KERNEL_INVOCATION_REPORT_ERROR_IPC": True}),
+    "report-error-ipc": ("aarch64-qemu-arm-virt", REPORT_ERROR_IPC[0]),
 }
 #: libsel4's options that follow the kernel's in a variant, as libsel4's CMake sets them.
-LIBSEL4_VARIANTS = {"report-error-ipc": {"LIB_SEL4_PRINT_INVOCATION_ERRORS": "1"}}
+LIBSEL4_VARIANTS = {"report-error-ipc": REPORT_ERROR_IPC[1]}
 
 
 @pytest.fixture(params=sorted(VARIANTS))
